@@ -212,7 +212,9 @@ class UploadBatch(WireModel):
 
     @property
     def item_count(self) -> int:
-        return len(self.time_entries) + len(self.slots) + len(self.app_spans) + len(self.screenshots)
+        return (
+            len(self.time_entries) + len(self.slots) + len(self.app_spans) + len(self.screenshots)
+        )
 
     @model_validator(mode="after")
     def _bounded_and_unique(self) -> UploadBatch:
