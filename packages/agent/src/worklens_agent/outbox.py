@@ -1,0 +1,300 @@
+"""The item journal and the outbox built on it.
+
+Every item the agent records (time entries, slots, app spans, screenshot records) is a journal row
+holding the wire model's JSON and a revision. Recording the same id again (a time entry at stop)
+bumps the revision. The outbox is simply "items whose acked revision is below their revision".
+
+Rules this module enforces, each because losing or duplicating data would follow otherwise:
+- nothing is deleted before the server acknowledged it, and acked items stay 7 days (so `status`
+  and the tests can compare what was recorded with what the server holds);
+- a batch is written to the database, with the exact revision of each item it holds, before it is
+  sent; a retry re-sends that same batch (same batch id, same body) until it is acked or rejected;
+- an ack marks acked only the revision that was sent, so a stop recorded while the start was in
+  flight is still sent afterwards;
+- a batch never holds the same id twice (one row per id, its latest revision).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel
+
+from worklens_agent.store import Store, from_text, to_text, utcnow
+from worklens_wire import new_id
+from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, TimeEntry, UploadBatch
+
+ItemKind = Literal["time_entry", "slot", "app_span", "screenshot"]
+KEEP_ACKED = dt.timedelta(days=7)
+DEFAULT_BATCH_ITEMS = 500
+
+_KIND_OF: dict[type[BaseModel], ItemKind] = {
+    TimeEntry: "time_entry",
+    ActivitySlot: "slot",
+    AppSpan: "app_span",
+    ScreenshotRecord: "screenshot",
+}
+JournalModel = TimeEntry | ActivitySlot | AppSpan | ScreenshotRecord
+
+
+@dataclass(frozen=True)
+class JournalItem:
+    id: uuid.UUID
+    kind: ItemKind
+    payload: str
+    revision: int
+    recorded_at: dt.datetime
+    acked_revision: int
+    acked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PendingBatch:
+    """A batch persisted before sending; `body` is re-sent byte for byte on every retry."""
+
+    batch_id: uuid.UUID
+    body: str
+    item_count: int
+    attempts: int
+    revisions: dict[uuid.UUID, int]
+
+
+def record_in(
+    conn: sqlite3.Connection, item: JournalModel, *, now: dt.datetime | None = None
+) -> int:
+    """Record `item` inside the caller's transaction; returns its new revision."""
+    kind = _KIND_OF[type(item)]
+    row = conn.execute(
+        "INSERT INTO items (id, kind, payload, revision, recorded_at) VALUES (?, ?, ?, 1, ?) "
+        "ON CONFLICT (id) DO UPDATE SET payload = excluded.payload, "
+        "revision = items.revision + 1, recorded_at = excluded.recorded_at "
+        "WHERE items.kind = excluded.kind "
+        "RETURNING revision",
+        (str(item.id), kind, item.model_dump_json(), to_text(now or utcnow())),
+    ).fetchone()
+    if row is None:
+        raise ValueError(f"item {item.id} is already recorded as another kind")
+    return int(row[0])
+
+
+class Outbox:
+    """Journal and outbox operations on one `Store` connection."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conn = store.conn
+
+    # --- recording ---------------------------------------------------------------------------
+
+    def record(self, item: JournalModel, *, now: dt.datetime | None = None) -> int:
+        """Record one item in its own committed transaction; returns its revision."""
+        with self.store.transaction() as conn:
+            return record_in(conn, item, now=now)
+
+    def get(self, item_id: uuid.UUID) -> JournalItem | None:
+        row = self.conn.execute("SELECT * FROM items WHERE id = ?", (str(item_id),)).fetchone()
+        return None if row is None else _journal_item(row)
+
+    def items(self, kind: ItemKind | None = None) -> list[JournalItem]:
+        if kind is None:
+            rows = self.conn.execute("SELECT * FROM items ORDER BY seq").fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT * FROM items WHERE kind = ? ORDER BY seq", (kind,)
+            ).fetchall()
+        return [_journal_item(row) for row in rows]
+
+    def pending_count(self) -> int:
+        row = self.conn.execute("SELECT count(*) FROM items WHERE acked_revision < revision")
+        return int(row.fetchone()[0])
+
+    # --- batches -----------------------------------------------------------------------------
+
+    def next_batch(
+        self,
+        *,
+        device_id: uuid.UUID,
+        limit: int = DEFAULT_BATCH_ITEMS,
+        now: dt.datetime | None = None,
+    ) -> PendingBatch | None:
+        """The batch to send now: the oldest unfinished pending batch, else a new one, else None.
+
+        Items whose current revision is already held by a pending or rejected batch are left out
+        of new batches: the pending one will deliver them, and re-sending what the server rejected
+        under a new batch id would only loop.
+        """
+        existing = self._oldest_pending()
+        if existing is not None:
+            return existing
+        now = now or utcnow()
+        with self.store.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id, kind, payload, revision FROM items AS i "
+                "WHERE acked_revision < revision AND NOT EXISTS ("
+                "  SELECT 1 FROM batch_items AS bi JOIN batches AS b USING (batch_id)"
+                "  WHERE bi.item_id = i.id AND bi.revision = i.revision AND b.state != 'acked'"
+                ") ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+            if not rows:
+                return None
+            batch_id = new_id()
+            groups: dict[str, list[object]] = {
+                "time_entries": [],
+                "slots": [],
+                "app_spans": [],
+                "screenshots": [],
+            }
+            field_of = {
+                "time_entry": "time_entries",
+                "slot": "slots",
+                "app_span": "app_spans",
+                "screenshot": "screenshots",
+            }
+            for row in rows:
+                groups[field_of[row["kind"]]].append(json.loads(row["payload"]))
+            batch = UploadBatch.model_validate(
+                {"batch_id": batch_id, "device_id": device_id, "sent_at": now, **groups}
+            )
+            body = batch.model_dump_json()
+            conn.execute(
+                "INSERT INTO batches (batch_id, body, item_count, created_at, state) "
+                "VALUES (?, ?, ?, ?, 'pending')",
+                (str(batch_id), body, len(rows), to_text(now)),
+            )
+            conn.executemany(
+                "INSERT INTO batch_items (batch_id, item_id, revision) VALUES (?, ?, ?)",
+                [(str(batch_id), row["id"], row["revision"]) for row in rows],
+            )
+        return PendingBatch(
+            batch_id=batch_id,
+            body=body,
+            item_count=len(rows),
+            attempts=0,
+            revisions={uuid.UUID(row["id"]): int(row["revision"]) for row in rows},
+        )
+
+    def _oldest_pending(self) -> PendingBatch | None:
+        row = self.conn.execute(
+            "SELECT * FROM batches WHERE state = 'pending' ORDER BY created_at, rowid LIMIT 1"
+        ).fetchone()
+        return None if row is None else self._pending_batch(row)
+
+    def _pending_batch(self, row: sqlite3.Row) -> PendingBatch:
+        revisions = {
+            uuid.UUID(item["item_id"]): int(item["revision"])
+            for item in self.conn.execute(
+                "SELECT item_id, revision FROM batch_items WHERE batch_id = ?", (row["batch_id"],)
+            )
+        }
+        return PendingBatch(
+            batch_id=uuid.UUID(row["batch_id"]),
+            body=row["body"],
+            item_count=int(row["item_count"]),
+            attempts=int(row["attempts"]),
+            revisions=revisions,
+        )
+
+    def batch_state(self, batch_id: uuid.UUID) -> dict[str, object] | None:
+        row = self.conn.execute(
+            "SELECT batch_id, state, attempts, detail, item_count FROM batches WHERE batch_id = ?",
+            (str(batch_id),),
+        ).fetchone()
+        return None if row is None else dict(row)
+
+    def rejected_batches(self) -> list[dict[str, object]]:
+        rows = self.conn.execute(
+            "SELECT batch_id, item_count, detail, last_attempt_at FROM batches "
+            "WHERE state = 'rejected' ORDER BY created_at"
+        ).fetchall()
+        return [dict(row) for row in rows]
+
+    def mark_attempt(
+        self, batch_id: uuid.UUID, detail: str, *, now: dt.datetime | None = None
+    ) -> None:
+        """A send failed in a way worth retrying (network, 5xx, 429): the batch stays pending."""
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE batches SET attempts = attempts + 1, last_attempt_at = ?, detail = ? "
+                "WHERE batch_id = ?",
+                (to_text(now or utcnow()), detail, str(batch_id)),
+            )
+
+    def mark_acked(self, batch_id: uuid.UUID, *, now: dt.datetime | None = None) -> int:
+        """The server stored the batch: mark acked exactly the revisions it held.
+
+        Returns how many items are now fully acknowledged by this batch.
+        """
+        at = to_text(now or utcnow())
+        with self.store.transaction() as conn:
+            updated = conn.execute(
+                "UPDATE items SET acked_revision = bi.revision, acked_at = ? "
+                "FROM batch_items AS bi "
+                "WHERE bi.batch_id = ? AND bi.item_id = items.id "
+                "AND bi.revision > items.acked_revision",
+                (at, str(batch_id)),
+            ).rowcount
+            conn.execute(
+                "UPDATE batches SET state = 'acked', acked_at = ?, attempts = attempts + 1, "
+                "last_attempt_at = ?, detail = '' WHERE batch_id = ?",
+                (at, at, str(batch_id)),
+            )
+        return int(updated)
+
+    def mark_rejected(
+        self, batch_id: uuid.UUID, detail: str, *, now: dt.datetime | None = None
+    ) -> None:
+        """The server refused the batch (4xx). Its items are kept and the detail shown in status."""
+        at = to_text(now or utcnow())
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE batches SET state = 'rejected', attempts = attempts + 1, "
+                "last_attempt_at = ?, detail = ? WHERE batch_id = ?",
+                (at, detail, str(batch_id)),
+            )
+
+    def requeue_rejected(self, *, older_than: dt.datetime) -> int:
+        """Give rejected batches another try (after a server upgrade, say): at most once per
+        period, never in a hot loop. The same batch id and body are re-sent."""
+        with self.store.transaction() as conn:
+            return int(
+                conn.execute(
+                    "UPDATE batches SET state = 'pending' "
+                    "WHERE state = 'rejected' AND last_attempt_at < ?",
+                    (to_text(older_than),),
+                ).rowcount
+            )
+
+    # --- housekeeping ------------------------------------------------------------------------
+
+    def prune(self, *, now: dt.datetime | None = None, keep: dt.timedelta = KEEP_ACKED) -> int:
+        """Forget items the server acknowledged more than `keep` ago. Never touches the unacked."""
+        cutoff = to_text((now or utcnow()) - keep)
+        with self.store.transaction() as conn:
+            deleted = conn.execute(
+                "DELETE FROM items WHERE acked_revision >= revision AND acked_at < ? "
+                "AND id NOT IN (SELECT entry_id FROM tracking)",
+                (cutoff,),
+            ).rowcount
+            conn.execute(
+                "DELETE FROM batches WHERE state = 'acked' AND acked_at < ?",
+                (cutoff,),
+            )
+        return int(deleted)
+
+
+def _journal_item(row: sqlite3.Row) -> JournalItem:
+    return JournalItem(
+        id=uuid.UUID(row["id"]),
+        kind=row["kind"],
+        payload=row["payload"],
+        revision=int(row["revision"]),
+        recorded_at=from_text(row["recorded_at"]),
+        acked_revision=int(row["acked_revision"]),
+        acked_at=None if row["acked_at"] is None else from_text(row["acked_at"]),
+    )

@@ -1,0 +1,190 @@
+"""`worklens-agent run`: the tracker on the main thread, uploads and policy refresh on their own.
+
+Each thread opens its own Store connection (SQLite connections are not shared between threads).
+SIGTERM or SIGINT sets one event; the tracker then records its partial slot and a last upload is
+tried once, briefly, before the process exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+import httpx
+
+from worklens_agent.client import AgentApi, ApiError
+from worklens_agent.device import device_info
+from worklens_agent.enrollment import load_enrollment
+from worklens_agent.outbox import Outbox
+from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
+from worklens_agent.sources import open_sources
+from worklens_agent.store import Store, to_text, utcnow
+from worklens_agent.tracker import Tracker
+from worklens_agent.uploader import Outcome, Uploader
+from worklens_wire.v1 import CaptureSource, Policy
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 1.0
+DEFAULT_UPLOAD_INTERVAL = 10.0
+REJECTED_RETRY_AFTER_SECONDS = 3600.0
+POLICY_READ_SECONDS = 5.0
+FINAL_UPLOAD_TIMEOUT = 5.0
+
+
+def upload_interval_from_env() -> float:
+    value = os.environ.get("WORKLENS_UPLOAD_INTERVAL")
+    return float(value) if value else DEFAULT_UPLOAD_INTERVAL
+
+
+class _PolicyHolder:
+    """The policy as the main thread sees it, re-read from the store every few seconds."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._policy = cached_policy(store)
+        self._read_at = time.monotonic()
+
+    def __call__(self) -> Policy:
+        if time.monotonic() - self._read_at >= POLICY_READ_SECONDS:
+            self._policy = cached_policy(self._store)
+            self._read_at = time.monotonic()
+        return self._policy
+
+
+def _upload_loop(home: Path, stop: threading.Event, interval: float) -> None:
+    with Store(home) as store:
+        uploader = Uploader(store)
+        outbox = Outbox(store)
+        try:
+            while not stop.is_set():
+                try:
+                    outbox.requeue_rejected(
+                        older_than=utcnow() - dt.timedelta(seconds=REJECTED_RETRY_AFTER_SECONDS)
+                    )
+                    outcome = uploader.drain(stop)
+                    if outcome is Outcome.TOKEN_REJECTED:
+                        log.error("device token rejected; not uploading until re-enrolled")
+                        return
+                    outbox.prune()
+                except Exception:  # a failure in one round is logged; the next round goes on
+                    log.exception("upload round failed")
+                stop.wait(interval)
+        finally:
+            uploader.close()
+
+
+def _policy_loop(home: Path, stop: threading.Event, sources: list[CaptureSource]) -> None:
+    with Store(home) as store:
+        reported = False
+        while not stop.is_set():
+            enrollment = load_enrollment(store)
+            if enrollment is not None:
+                try:
+                    with enrollment.api() as api:
+                        refresh_policy(store, api)
+                        if not reported:
+                            api.put_device(device_info(store, sources))
+                            reported = True
+                except (httpx.HTTPError, ApiError, OSError) as exc:
+                    log.warning("policy/device refresh failed: %s", exc)
+            stop.wait(REFRESH_SECONDS)
+
+
+def _final_upload(store: Store) -> None:
+    """One last, short attempt, so what was just recorded does not wait for the next run."""
+    enrollment = load_enrollment(store)
+    if enrollment is None:
+        return
+    try:
+        api = AgentApi(enrollment.server_url, enrollment.token(), timeout=FINAL_UPLOAD_TIMEOUT)
+    except OSError as exc:
+        log.warning("no final upload: %s", exc)
+        return
+    final = Uploader(store, api, backoff_max=0.0)
+    try:
+        final.drain(max_failures=1)
+    except Exception:
+        log.exception("final upload failed")
+    finally:
+        final.close()
+
+
+def run(home: Path) -> int:
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %d: stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    with Store(home) as store:
+        enrollment = load_enrollment(store)
+        if enrollment is not None:  # fetch the policy before opening sources: it decides them
+            try:
+                with enrollment.api() as api:
+                    refresh_policy(store, api)
+            except OSError as exc:
+                log.warning("could not read the device token: %s", exc)
+        policy = cached_policy(store)
+        opened = open_sources(policy)
+        store.set(
+            "sources",
+            {
+                "reported_at": to_text(utcnow()),
+                "pid": os.getpid(),
+                "sources": [source.model_dump(mode="json") for source in opened.availability],
+            },
+        )
+        store.delete("upload_blocked")  # a restart is the user asking to try the token again
+        for source in opened.availability:
+            if not source.available:
+                log.warning("source %s unavailable: %s", source.name, source.reason)
+
+        threads = [
+            threading.Thread(
+                target=_upload_loop,
+                args=(home, stop, upload_interval_from_env()),
+                name="uploader",
+                daemon=True,
+            ),
+            threading.Thread(
+                target=_policy_loop,
+                args=(home, stop, opened.availability),
+                name="policy",
+                daemon=True,
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+
+        tracker = Tracker(store, opened.activity, _PolicyHolder(store))
+        log.info("agent running (home %s)", home)
+        next_tick = time.monotonic()
+        try:
+            while not stop.is_set():
+                try:
+                    tracker.tick()
+                except Exception:  # one failed tick is logged; the next goes on
+                    log.exception("tracker tick failed")
+                next_tick += TICK_SECONDS
+                stop.wait(max(0.0, next_tick - time.monotonic()))
+        finally:
+            try:
+                tracker.tick()
+            finally:
+                tracker.flush()
+                opened.close()
+        for thread in threads:
+            thread.join(timeout=5)
+        _final_upload(store)
+    log.info("agent stopped")
+    return 0

@@ -1,0 +1,124 @@
+"""Capture sources. The OS backend for each kind is chosen here, in one place.
+
+Issue 3 has input counts and idle time on X11, and time only everywhere else. Window, screenshot
+and browser sources (and the Windows/macOS backends) plug in here the same way: a module per kind
+and backend, a probe that says whether it works and why not, and a line in `open_sources`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+from worklens_agent.sources.base import (
+    NO_ACTIVITY,
+    ActivitySample,
+    ActivitySource,
+    TimeOnlySource,
+)
+from worklens_agent.sources.idle_x11 import IdleMonitor
+from worklens_agent.sources.input_x11 import InputCounter
+from worklens_wire.v1 import CaptureSource, Policy
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "NO_ACTIVITY",
+    "ActivitySample",
+    "ActivitySource",
+    "OpenedSources",
+    "TimeOnlySource",
+    "display_problem",
+    "open_sources",
+]
+
+
+def display_problem() -> str | None:
+    """Why no X11 backend can run here, or None when one might."""
+    if not sys.platform.startswith("linux"):
+        return f"no capture backend for {sys.platform} yet"
+    if not os.environ.get("DISPLAY"):
+        if os.environ.get("WAYLAND_DISPLAY"):
+            return "Wayland session without X11 (DISPLAY is not set)"
+        return "no X display (DISPLAY is not set)"
+    return None
+
+
+class X11ActivitySource:
+    """Input counts (pynput) and idle time (XScreenSaver) combined; either may be missing."""
+
+    def __init__(self, counter: InputCounter | None, idle: IdleMonitor | None) -> None:
+        self._counter = counter
+        self._idle = idle
+        self._last = time.monotonic()
+
+    def sample(self) -> ActivitySample:
+        now = time.monotonic()
+        elapsed, self._last = now - self._last, now
+        keyboard, mouse = self._counter.take() if self._counter else (0, 0)
+        had_input = keyboard > 0 or mouse > 0
+        if not had_input and self._idle is not None:
+            try:
+                had_input = self._idle.idle_seconds() < elapsed
+            except Exception:  # one failed poll is logged; the next goes on
+                log.exception("idle poll failed")
+        return ActivitySample(keyboard, mouse, had_input)
+
+    def close(self) -> None:
+        if self._counter is not None:
+            self._counter.stop()
+        if self._idle is not None:
+            self._idle.close()
+
+
+@dataclass
+class OpenedSources:
+    activity: ActivitySource
+    availability: list[CaptureSource] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.activity.close()
+
+
+def open_sources(policy: Policy) -> OpenedSources:
+    """Start every source the policy allows and this machine supports; report the rest and why."""
+    availability = [CaptureSource(name="time", available=True)]
+    problem = display_problem()
+    if problem is not None:
+        availability += [
+            CaptureSource(name="input", available=False, reason=problem),
+            CaptureSource(name="idle", available=False, reason=problem),
+        ]
+        return OpenedSources(TimeOnlySource(), availability)
+
+    counter: InputCounter | None = None
+    if not policy.capture_activity:
+        availability.append(
+            CaptureSource(name="input", available=False, reason="off in the company's policy")
+        )
+    else:
+        try:
+            counter = InputCounter()
+            counter.start()
+            availability.append(CaptureSource(name="input", available=True))
+        except Exception as exc:
+            counter = None
+            log.warning("input counts unavailable: %s", exc)
+            availability.append(CaptureSource(name="input", available=False, reason=_reason(exc)))
+    idle: IdleMonitor | None = None
+    try:
+        idle = IdleMonitor()
+        availability.append(CaptureSource(name="idle", available=True))
+    except Exception as exc:
+        log.warning("idle time unavailable: %s", exc)
+        availability.append(CaptureSource(name="idle", available=False, reason=_reason(exc)))
+    if counter is None and idle is None:
+        return OpenedSources(TimeOnlySource(), availability)
+    return OpenedSources(X11ActivitySource(counter, idle), availability)
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:255]

@@ -1,0 +1,34 @@
+"""What an activity source gives the tracker: counts and whether there was input, no more."""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Protocol
+
+
+class ActivitySample(NamedTuple):
+    """Activity since the previous sample. Counts only: never which key or where."""
+
+    keyboard_events: int
+    mouse_events: int
+    had_input: bool
+
+
+NO_ACTIVITY = ActivitySample(keyboard_events=0, mouse_events=0, had_input=False)
+
+
+class ActivitySource(Protocol):
+    def sample(self) -> ActivitySample:
+        """Activity since the previous call (or since the source was opened)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class TimeOnlySource:
+    """Used when no input or idle backend works (no display, Wayland, policy off): time only."""
+
+    def sample(self) -> ActivitySample:
+        return NO_ACTIVITY
+
+    def close(self) -> None:
+        return None

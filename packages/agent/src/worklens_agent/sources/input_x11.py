@@ -1,0 +1,78 @@
+"""Keyboard and mouse event *counts* on X11, through pynput's RECORD-based listeners.
+
+Privacy: the callbacks receive the key, and drop it; all they do is add one to an integer.
+pynput connects to the display when imported (and raises without one), so it is imported only
+inside `InputCounter.start`, never at module import.
+
+Run by hand: `python -m worklens_agent.sources.input_x11` prints counts every second.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+
+class InputCounter:
+    """Counts keyboard and mouse events between two `take()` calls."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keyboard = 0
+        self._mouse = 0
+        self._listeners: list[Any] = []
+
+    def start(self) -> None:
+        """Start the listeners; raises if there is no usable X display."""
+        from pynput import keyboard, mouse
+
+        listeners: list[Any] = [
+            keyboard.Listener(on_press=self._on_key),
+            mouse.Listener(
+                on_move=self._on_mouse, on_click=self._on_mouse, on_scroll=self._on_mouse
+            ),
+        ]
+        for listener in listeners:
+            listener.daemon = True
+            listener.start()
+        for listener in listeners:
+            listener.wait()
+        self._listeners = listeners
+
+    # The callbacks take *args so that no parameter ever names the key or the pointer position.
+    def _on_key(self, *_ignored: object) -> None:
+        with self._lock:
+            self._keyboard += 1
+
+    def _on_mouse(self, *_ignored: object) -> None:
+        with self._lock:
+            self._mouse += 1
+
+    def take(self) -> tuple[int, int]:
+        """(keyboard events, mouse events) since the last call."""
+        with self._lock:
+            counts = (self._keyboard, self._mouse)
+            self._keyboard = 0
+            self._mouse = 0
+        return counts
+
+    def stop(self) -> None:
+        for listener in self._listeners:
+            listener.stop()
+        self._listeners = []
+
+
+def main() -> None:
+    counter = InputCounter()
+    counter.start()
+    try:
+        while True:
+            time.sleep(1)
+            print("keyboard=%d mouse=%d" % counter.take(), flush=True)  # noqa: UP031
+    except KeyboardInterrupt:
+        counter.stop()
+
+
+if __name__ == "__main__":
+    main()
