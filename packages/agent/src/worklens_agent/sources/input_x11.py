@@ -60,6 +60,10 @@ class InputCounter:
     def stop(self) -> None:
         for listener in self._listeners:
             listener.stop()
+        # On X11 a listener may only notice the stop at the next input event; they are daemon
+        # threads, so wait briefly and let the process exit take any that are still blocked.
+        for listener in self._listeners:
+            listener.join(timeout=1.0)
         self._listeners = []
 
 

@@ -1,0 +1,187 @@
+"""X11 input counts and idle time on a real virtual display (Xvfb), driven with xdotool.
+
+Skipped only when Xvfb is not installed; CI installs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from agent_fake_server import FakeServer
+
+from worklens_agent.outbox import Outbox
+from worklens_agent.sources import X11ActivitySource, open_sources
+from worklens_agent.sources.idle_x11 import IdleMonitor
+from worklens_agent.sources.input_x11 import InputCounter
+from worklens_agent.store import Store
+from worklens_wire.v1 import Policy
+
+pytestmark = [
+    pytest.mark.desktop,
+    pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed"),
+]
+AGENT = str(Path(sys.executable).parent / "worklens-agent")
+
+
+@pytest.fixture
+def display(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_fd),
+            "-screen",
+            "0",
+            "1920x1080x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",  # a reset when the last client leaves breaks connections in flight
+        ],
+        pass_fds=(write_fd,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        name = f":{pipe.readline().strip()}"
+    monkeypatch.setenv("DISPLAY", name)
+    try:
+        yield name
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+
+
+def _xdotool(*args: str) -> None:
+    subprocess.run(["xdotool", *args], check=True, timeout=30)
+
+
+def test_input_counter_counts_keys_and_mouse_as_integers_only(display: str) -> None:
+    counter = InputCounter()
+    counter.start()
+    try:
+        assert counter.take() == (0, 0)
+        _xdotool("type", "--delay", "10", "secret")
+        _xdotool("mousemove", "10", "10", "mousemove", "500", "600", "click", "1")
+        time.sleep(0.5)
+        keyboard, mouse = counter.take()
+        assert keyboard == 6  # one press per character; which key is never kept
+        assert mouse >= 3
+        assert counter.take() == (0, 0)
+        # The counter holds integers and nothing else: no key, no text, no position.
+        state = {k: v for k, v in vars(counter).items() if k not in ("_lock", "_listeners")}
+        assert state == {"_keyboard": 0, "_mouse": 0}
+    finally:
+        counter.stop()
+
+
+def test_idle_monitor_sees_input_and_polls_cheaply(display: str) -> None:
+    monitor = IdleMonitor()
+    try:
+        time.sleep(1.2)
+        assert monitor.idle_seconds() >= 1.0
+        _xdotool("mousemove", "20", "20")
+        assert monitor.idle_seconds() < 0.5
+        started = time.perf_counter()
+        for _ in range(500):  # one open display, no atoms interned per poll
+            monitor.idle_seconds()
+        assert time.perf_counter() - started < 2.0
+    finally:
+        monitor.close()
+
+
+def test_open_sources_reports_x11_sources_available(display: str) -> None:
+    opened = open_sources(Policy(version=1))
+    try:
+        assert isinstance(opened.activity, X11ActivitySource)
+        assert [(s.name, s.available) for s in opened.availability] == [
+            ("time", True),
+            ("input", True),
+            ("idle", True),
+        ]
+        opened.activity.sample()
+        _xdotool("type", "--delay", "10", "ab")
+        time.sleep(0.3)
+        sample = opened.activity.sample()
+        assert (sample.keyboard_events, sample.had_input) == (2, True)
+    finally:
+        opened.close()
+    off = open_sources(Policy(version=1, capture_activity=False))
+    try:
+        assert ("input", False, "off in the company's policy") in [
+            (s.name, s.available, s.reason) for s in off.availability
+        ]
+    finally:
+        off.close()
+
+
+def test_run_records_activity_counts_in_slots(
+    display: str, home: Path, fake_server: FakeServer
+) -> None:
+    env = {**os.environ, "WORKLENS_UPLOAD_INTERVAL": "0.2", "WORKLENS_BACKOFF_MAX": "0.2"}
+
+    def agent(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [AGENT, "--home", str(home), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert agent("enroll", fake_server.url, "GOODCODE").returncode == 0
+    runner = subprocess.Popen([AGENT, "--home", str(home), "run"], env=env)
+    try:
+        time.sleep(1.5)  # sources open before the entry starts
+        assert agent("start").returncode == 0
+        time.sleep(1.5)  # input before the tracker has seen the entry is not counted
+        for _ in range(4):
+            _xdotool("type", "--delay", "20", "typing")
+            _xdotool("mousemove", "100", "100", "mousemove", "900", "700")
+            time.sleep(0.5)
+        time.sleep(5.5)  # fake policy: 5 s slots; let one pass with input and time go by
+        assert agent("stop").returncode == 0
+        time.sleep(1.5)
+        runner.send_signal(signal.SIGTERM)
+        assert runner.wait(timeout=30) == 0
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+            runner.wait()
+    status = json.loads(agent("status", "--json").stdout)
+    assert {s["name"]: s["available"] for s in status["sources"]["sources"]} == {
+        "time": True,
+        "input": True,
+        "idle": True,
+    }
+    with Store(home) as store:
+        slots = [json.loads(item.payload) for item in Outbox(store).items("slot")]
+    assert slots
+    assert sum(s["keyboard_events"] for s in slots) == 4 * len("typing")
+    assert sum(s["mouse_events"] for s in slots) > 0
+    assert sum(s["active_seconds"] for s in slots) > 0
+    for slot in slots:  # nothing but ids, times and integers is recorded
+        assert set(slot) == {
+            "id",
+            "time_entry_id",
+            "started_at",
+            "length_seconds",
+            "active_seconds",
+            "keyboard_events",
+            "mouse_events",
+        }
+        assert all(
+            isinstance(slot[k], int)
+            for k in ("length_seconds", "active_seconds", "keyboard_events", "mouse_events")
+        )
+    assert status["pending_items"] == 0
