@@ -1,0 +1,25 @@
+"""The agent's import boundary: it never loads Django or the server, nor any X library at import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_agent_modules_import_without_django_server_or_display() -> None:
+    code = (
+        "import sys\n"
+        "import worklens_agent.cli, worklens_agent.runner, worklens_agent.sources\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('django', 'worklens_server', 'pynput', 'Xlib', 'ninja'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == ""
