@@ -1,0 +1,1 @@
+"""WorkLens server: the Django project (ingest API, dashboard, task worker)."""

@@ -1,0 +1,45 @@
+"""Writes for policies."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import F
+
+from worklens_server.policies.models import Policy
+from worklens_wire.v1 import Policy as WirePolicy
+
+if TYPE_CHECKING:
+    from worklens_server.companies.models import Company
+
+#: Policy fields a company may change (everything in the wire model except the version).
+EDITABLE_FIELDS = frozenset(WirePolicy.model_fields) - {"version"}
+
+
+def create_default_policy(*, company: Company, slot_seconds: int = 600) -> Policy:
+    policy, _ = Policy.objects.get_or_create(
+        company=company, defaults={"slot_seconds": slot_seconds}
+    )
+    return policy
+
+
+@transaction.atomic
+def update_policy(*, company: Company, **changes: Any) -> Policy:
+    """Apply `changes` and bump the version when anything actually changed. The result is
+    validated against the wire model first, so the server never serves a policy agents reject."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"unknown policy fields: {', '.join(sorted(unknown))}")
+    policy = Policy.objects.select_for_update().get(company=company)
+    current = {name: getattr(policy, name) for name in EDITABLE_FIELDS}
+    wanted = {**current, **changes}
+    WirePolicy(version=policy.version + 1, **wanted)
+    if wanted == current:
+        return policy
+    for name, value in changes.items():
+        setattr(policy, name, value)
+    policy.version = F("version") + 1
+    policy.save()
+    policy.refresh_from_db()
+    return policy

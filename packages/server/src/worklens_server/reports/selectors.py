@@ -1,0 +1,78 @@
+"""Reads for reports. Every query is scoped to the viewer's company and role (through
+companies.selectors.get_visible_members) and reads rollups, never a day of raw slots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from worklens_server.companies.models import Member
+from worklens_server.companies.selectors import get_visible_members
+from worklens_server.tracking.models import AppSpan, MemberDayRollup
+
+
+@dataclass(frozen=True)
+class TeamTodayRow:
+    member_id: str
+    name: str
+    email: str
+    role: str
+    tracked_seconds: int
+    active_seconds: int
+    current_app: str | None
+    current_app_since: dt.datetime | None
+    last_seen_at: dt.datetime | None
+
+    @property
+    def activity_percent(self) -> int | None:
+        if self.tracked_seconds <= 0:
+            return None
+        return round(100 * self.active_seconds / self.tracked_seconds)
+
+    @property
+    def tracked_display(self) -> str:
+        hours, rest = divmod(self.tracked_seconds, 3600)
+        return f"{hours}:{rest // 60:02d}"
+
+
+def company_today(*, timezone_name: str, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the company's timezone: a report's "today" is the company's day."""
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(timezone_name)).date()
+
+
+def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[TeamTodayRow]:
+    day = company_today(timezone_name=viewer.company.timezone, now=now)
+    rollup = MemberDayRollup.objects.filter(member_id=OuterRef("pk"), day=day)
+    latest_span = AppSpan.objects.filter(member_id=OuterRef("pk")).order_by("-started_at")
+    zero = Value(0, output_field=IntegerField())
+    members = (
+        get_visible_members(viewer=viewer)
+        .select_related("user")
+        .annotate(
+            tracked_today=Coalesce(Subquery(rollup.values("tracked_seconds")[:1]), zero),
+            active_today=Coalesce(Subquery(rollup.values("active_seconds")[:1]), zero),
+            current_app=Subquery(latest_span.values("app")[:1]),
+            current_app_since=Subquery(latest_span.values("started_at")[:1]),
+            last_seen_at=Max("devices__last_seen_at"),
+        )
+        .order_by("user__full_name", "user__email")
+    )
+    return [
+        TeamTodayRow(
+            member_id=str(member.pk),
+            name=member.user.display_name,
+            email=member.user.email,
+            role=member.get_role_display(),
+            tracked_seconds=member.tracked_today,
+            active_seconds=member.active_today,
+            current_app=member.current_app,
+            current_app_since=member.current_app_since,
+            last_seen_at=member.last_seen_at,
+        )
+        for member in members
+    ]

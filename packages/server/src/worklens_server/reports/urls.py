@@ -1,0 +1,10 @@
+from django.urls import path
+
+from worklens_server.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("team/today/", views.team_today, name="team_today"),
+]

@@ -1,0 +1,90 @@
+"""Writes for tracking data that does not come through the batch path: screenshot images."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from worklens_server.devices.selectors import AuthenticatedDevice
+from worklens_server.ingest.problems import ApiProblem
+from worklens_server.tracking.blobs import detect_image_format, encrypt_image
+from worklens_server.tracking.models import Screenshot, TimeEntry
+from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, ScreenshotAck, ScreenshotRecord
+
+
+def _check_time_entry(*, device: AuthenticatedDevice, record: ScreenshotRecord) -> None:
+    owner = (
+        TimeEntry.objects.filter(id=record.time_entry_id)
+        .values_list("device_id", flat=True)
+        .first()
+    )
+    if owner is None:
+        raise ApiProblem(
+            422,
+            f"meta.time_entry_id: unknown time entry {record.time_entry_id} "
+            "(send the time entry first)",
+        )
+    if owner != device.id:
+        raise ApiProblem(
+            403, f"meta.time_entry_id: time entry {record.time_entry_id} belongs to another device"
+        )
+
+
+def store_screenshot(
+    *, device: AuthenticatedDevice, record: ScreenshotRecord, image: bytes
+) -> ScreenshotAck:
+    """Check, encrypt and store one screenshot image. Idempotent by the record's id: a second
+    upload of a stored image is acknowledged with stored=False and changes nothing."""
+    if len(image) > MAX_SCREENSHOT_BYTES:
+        raise ApiProblem(
+            413, f"image: {len(image)} bytes; at most {MAX_SCREENSHOT_BYTES} bytes per screenshot"
+        )
+    image_format = detect_image_format(image)
+    if image_format is None:
+        raise ApiProblem(415, "image: content is not a WebP, JPEG or PNG image")
+    if record.skipped_reason is not None:
+        raise ApiProblem(422, "meta.skipped_reason: a skipped screenshot has no image")
+    _check_time_entry(device=device, record=record)
+
+    existing = Screenshot.objects.filter(id=record.id).values_list("device_id", "image").first()
+    if existing is not None:
+        if existing[0] != device.id:
+            raise ApiProblem(403, f"meta.id: screenshot {record.id} belongs to another device")
+        if existing[1]:
+            return ScreenshotAck(id=record.id, stored=False)
+    else:
+        try:
+            with transaction.atomic():
+                Screenshot.objects.create(
+                    id=record.id,
+                    company_id=device.company_id,
+                    member_id=device.member_id,
+                    device_id=device.id,
+                    time_entry_id=record.time_entry_id,
+                    slot_id=record.slot_id,
+                    taken_at=record.taken_at,
+                    monitor=record.monitor,
+                    width=record.width,
+                    height=record.height,
+                    blurred=record.blurred,
+                )
+        except IntegrityError:
+            pass  # the same record arrived concurrently (batch or upload); it is there now
+
+    taken = record.taken_at
+    name = default_storage.save(
+        f"screenshots/{device.company_id}/{taken:%Y/%m/%d}/{record.id}.fernet",
+        ContentFile(encrypt_image(image)),
+    )
+    # Conditional UPDATE: of two concurrent uploads of one screenshot exactly one wins.
+    won = Screenshot.objects.filter(id=record.id, device_id=device.id, image="").update(
+        image=name,
+        image_format=image_format,
+        image_bytes=len(image),
+        uploaded_at=timezone.now(),
+    )
+    if not won:
+        default_storage.delete(name)
+    return ScreenshotAck(id=record.id, stored=bool(won))

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from worklens_server.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("worklens_server.reports.urls")),
+]
