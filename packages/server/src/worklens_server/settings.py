@@ -100,7 +100,7 @@ SQLITE_OPTIONS: dict[str, Any] = {
 
 _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=600)}
+    DATABASES = {"default": dj_database_url.parse(_database_url)}
 else:
     DATABASES = {
         "default": {
@@ -111,8 +111,16 @@ else:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     DATABASES["default"].setdefault("TEST", {})
-else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A connection pool (psycopg_pool) rather than persistent connections: under ASGI each
+    # request may run its sync part in a new thread, so thread-local persistent connections
+    # would be opened (a PostgreSQL backend forked) per request. The pool hands them over.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("WORKLENS_DB_POOL_SIZE") or 8),
+        "timeout": 10,
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

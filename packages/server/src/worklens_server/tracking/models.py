@@ -34,17 +34,29 @@ class TimeEntry(models.Model):
 
 # Raw item tables keep few indexes: each one costs on every ingest insert. Company and device
 # foreign keys are not indexed (reads go through the member index; companies and devices are
-# deleted rarely, and then a scan is acceptable).
+# deleted rarely, and then a scan is acceptable). On the two hot tables (slots, app spans) the
+# company, member and device columns also carry no database constraint: ingest copies them from
+# the authenticated device, and PostgreSQL would otherwise run three foreign-key lookups per row
+# at commit. The time entry reference keeps its constraint (and ingest checks it up front).
+# Django still cascades deletes for all of them (on_delete runs in Python).
 
 
 class ActivitySlot(models.Model):
     id = models.UUIDField(primary_key=True)
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+", db_index=False)
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     # Indexed by the (member, time) index below.
     member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="activity_slots", db_index=False
+        Member,
+        on_delete=models.CASCADE,
+        related_name="activity_slots",
+        db_index=False,
+        db_constraint=False,
     )
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+", db_index=False)
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     time_entry = models.ForeignKey(TimeEntry, on_delete=models.CASCADE, related_name="slots")
     started_at = models.DateTimeField()
     length_seconds = models.PositiveIntegerField()
@@ -61,12 +73,20 @@ class ActivitySlot(models.Model):
 
 class AppSpan(models.Model):
     id = models.UUIDField(primary_key=True)
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+", db_index=False)
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     # Indexed by the (member, time) index below.
     member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="app_spans", db_index=False
+        Member,
+        on_delete=models.CASCADE,
+        related_name="app_spans",
+        db_index=False,
+        db_constraint=False,
     )
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+", db_index=False)
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     time_entry = models.ForeignKey(TimeEntry, on_delete=models.CASCADE, related_name="app_spans")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField()
