@@ -1,0 +1,108 @@
+"""Fixtures for the server tests: a company with an owner, a manager, employees and a team, an
+outsider company, and enrolled devices with their tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from server_testkit import EnrolledDevice, World, device_info
+
+from worklens_server.accounts.services import create_user
+from worklens_server.companies.models import Member
+from worklens_server.companies.services import (
+    add_member,
+    add_team_member,
+    create_company,
+    create_project,
+    create_team,
+)
+from worklens_server.devices.services import enroll_device, issue_enrollment_code
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    owner_user = create_user(email="owner@acme.example", password=PASSWORD, full_name="Olga Owner")
+    company = create_company(name="Acme", owner=owner_user, timezone="Europe/Berlin")
+    owner = Member.objects.get(company=company, user=owner_user)
+    manager = add_member(
+        company=company,
+        user=create_user(email="manager@acme.example", password=PASSWORD, full_name="Mia Manager"),
+        role=Member.Role.MANAGER,
+    )
+    employee = add_member(
+        company=company,
+        user=create_user(
+            email="employee@acme.example", password=PASSWORD, full_name="Eli Employee"
+        ),
+        role=Member.Role.EMPLOYEE,
+    )
+    loner = add_member(
+        company=company,
+        user=create_user(email="loner@acme.example", password=PASSWORD, full_name="Lou Loner"),
+        role=Member.Role.EMPLOYEE,
+    )
+    team = create_team(company=company, name="Support")
+    add_team_member(team=team, member=manager, is_manager=True)
+    add_team_member(team=team, member=employee)
+    project = create_project(company=company, name="Website", task_names=["Design", "Build"])
+    create_project(company=company, name="Support desk", task_names=["Tickets"])
+
+    outsider_user = create_user(email="boss@other.example", password=PASSWORD)
+    outsider_company = create_company(name="Other Inc", owner=outsider_user)
+    outsider_owner = Member.objects.get(company=outsider_company, user=outsider_user)
+    outsider_employee = add_member(
+        company=outsider_company,
+        user=create_user(email="worker@other.example", password=PASSWORD),
+        role=Member.Role.EMPLOYEE,
+    )
+    create_project(company=outsider_company, name="Secret plan", task_names=["Hide"])
+    return World(
+        company=company,
+        owner=owner,
+        manager=manager,
+        employee=employee,
+        loner=loner,
+        team=team,
+        project=project,
+        outsider_company=outsider_company,
+        outsider_owner=outsider_owner,
+        outsider_employee=outsider_employee,
+    )
+
+
+def _enroll(member: Member) -> EnrolledDevice:
+    enrollment = enroll_device(code=issue_enrollment_code(member=member), info=device_info())
+    return EnrolledDevice(device_id=enrollment.device.id, token=enrollment.token, member=member)
+
+
+@pytest.fixture
+def device(world: World) -> EnrolledDevice:
+    """The employee's enrolled device."""
+    return _enroll(world.employee)
+
+
+@pytest.fixture
+def second_device(world: World) -> EnrolledDevice:
+    """Another device of the same employee."""
+    return _enroll(world.employee)
+
+
+@pytest.fixture
+def outsider_device(world: World) -> EnrolledDevice:
+    """A device of the other company's employee."""
+    return _enroll(world.outsider_employee)
+
+
+@pytest.fixture
+def api() -> Client:
+    return Client()
