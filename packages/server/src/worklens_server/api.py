@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -47,6 +49,15 @@ def _detail(request: HttpRequest, detail: str, status: int) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=status)
 
 
+def _sent_contract_version(request: HttpRequest) -> object:
+    """The contract_version a JSON body claims (Ninja's errors do not carry the input)."""
+    try:
+        body = json.loads(request.body)
+    except (ValueError, RawPostDataException):
+        return None
+    return body.get("contract_version") if isinstance(body, dict) else None
+
+
 @api.exception_handler(ApiProblem)
 def on_api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
     return _detail(request, exc.detail, exc.status)
@@ -55,7 +66,7 @@ def on_api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [{**error, "loc": strip_ninja_prefix(error.get("loc", ()))} for error in exc.errors]
-    problem = problem_from_errors(errors)
+    problem = problem_from_errors(errors, sent_version=_sent_contract_version(request))
     return _detail(request, problem.detail, problem.status)
 
 

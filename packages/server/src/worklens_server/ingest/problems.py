@@ -75,13 +75,15 @@ def strip_ninja_prefix(loc: Sequence[int | str]) -> list[int | str]:
     return parts
 
 
-def problem_from_errors(errors: Iterable[Mapping[str, Any]]) -> ApiProblem:
+def problem_from_errors(
+    errors: Iterable[Mapping[str, Any]], *, sent_version: object = None
+) -> ApiProblem:
     """400 for an unknown contract version (the client must upgrade, not fix a field);
     422 naming every field problem otherwise."""
     errors = list(errors)
     for error in errors:
         if list(error.get("loc", ())) == ["contract_version"]:
-            version = error.get("input")
+            version = error.get("input", sent_version)
             return ApiProblem(
                 400,
                 f"unsupported contract version {version!r}; this server speaks "
