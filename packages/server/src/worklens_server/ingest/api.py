@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from worklens_server.companies.selectors import list_company_projects
 from worklens_server.devices.selectors import AuthenticatedDevice
@@ -48,18 +49,21 @@ def _device(request: HttpRequest) -> AuthenticatedDevice:
 
 
 @router.post("/enroll", response={201: EnrollResponse, **_ERRORS})
-def enroll(request: HttpRequest, payload: EnrollRequest) -> tuple[int, EnrollResponse]:
+def enroll(request: HttpRequest, payload: EnrollRequest) -> Status[EnrollResponse]:
     """Spend a one-time enrollment code; the answer holds the device token (shown only once)."""
     try:
         enrollment = enroll_device(code=payload.code, info=payload.device)
     except EnrollmentRefused as exc:
         raise ApiProblem(400, str(exc)) from exc
     member = enrollment.device.member
-    return 201, EnrollResponse(
-        device_id=enrollment.device.id,
-        token=enrollment.token,
-        company_name=member.company.name,
-        member_email=member.user.email,
+    return Status(
+        201,
+        EnrollResponse(
+            device_id=enrollment.device.id,
+            token=enrollment.token,
+            company_name=member.company.name,
+            member_email=member.user.email,
+        ),
     )
 
 
@@ -76,9 +80,9 @@ def projects(request: HttpRequest) -> list[ProjectOut]:
 
 
 @router.put("/device", response={204: None, **_ERRORS}, auth=device_auth)
-def put_device(request: HttpRequest, payload: DeviceInfo) -> tuple[int, None]:
+def put_device(request: HttpRequest, payload: DeviceInfo) -> Status[None]:
     update_device_info(device_id=_device(request).id, info=payload)
-    return 204, None
+    return Status(204, None)
 
 
 _BATCH_BODY = {
