@@ -9,7 +9,7 @@ import json
 import pytest
 from django.test import Client
 from django.utils import timezone
-from server_testkit import World, detail, device_info, post_json
+from server_testkit import EnrolledDevice, World, detail, device_info, post_json
 
 from worklens_server.devices.models import Device, EnrollmentCode
 from worklens_server.devices.services import issue_enrollment_code
@@ -105,10 +105,7 @@ def test_enroll_with_bad_device_info_names_the_field(api: Client, world: World) 
     assert Device.objects.count() == 0
 
 
-def test_put_device_updates_info_and_sources(api: Client, world: World) -> None:
-    from conftest import _enroll as enroll_member
-
-    device = enroll_member(world.employee)
+def test_put_device_updates_info_and_sources(api: Client, device: EnrolledDevice) -> None:
     info = device_info(
         hostname="renamed",
         agent_version="0.2.0",
