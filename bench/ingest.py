@@ -3,6 +3,7 @@
 Run from the repository root with the dev virtual environment:
 
     .venv/bin/python bench/ingest.py [--items N] [--workers W] [--skip-postgres] [--skip-aw]
+        [--new-connection-per-batch] [--profile DIR]
 
 It starts every server itself, on free ports on 127.0.0.1, with fresh storage in temporary
 directories (and a fresh PostgreSQL database), sends the same load to each, and prints exactly
@@ -16,10 +17,19 @@ body is built and serialised before the clock starts, and every client has its c
 before the clock starts, so the clock measures the servers, not the load generator.
 
 Why threads and http.client: the machine has 2 cores shared by the servers and the clients, so
-the clients must cost as little CPU as possible. Posting pre-serialised bytes over one keep-alive
-`http.client` connection per client spends almost all its time in `sendall`/`recv`, which release
-the GIL, so 4 threads in this process cost less than 4 processes (no interpreter start, no
-pickling) and much less than httpx (which spends per-request time in its own Python layers).
+the clients must cost as little CPU as possible. Measured for 100,000 items against aw-server:
+4 threads posting pre-serialised bytes over keep-alive `http.client` connections used 0.10 s of
+CPU, 4 forked processes doing the same 0.14 s, and 4 threads with `httpx.Client` 0.35 s, at the
+same throughput. `sendall`/`recv` release the GIL, so the threads hardly contend.
+
+What stderr tells besides the rate, per server: the CPU the server processes and (for
+PostgreSQL) the database backends used during the load, per batch and as cores busy; and how
+the 4 keep-alive connections were spread over the server's processes. With keep-alive, a
+connection stays with the worker that accepted it, and 4 connections land 2+2, 3+1 or 4+0 on 2
+workers by the accept race, which decides how many cores the server can use.
+`--new-connection-per-batch` opens a connection per batch instead, as agents that upload every
+few minutes do. `--profile DIR` samples the workers with py-spy during each WorkLens load and
+writes the raw stacks and the hottest functions there.
 """
 
 from __future__ import annotations
@@ -230,6 +240,7 @@ class ClientPlan:
 class ClientOutcome:
     responses: list[tuple[int, bytes]] = field(default_factory=list)
     error: BaseException | None = None
+    local_port: int = 0
 
 
 @dataclass(frozen=True)
@@ -237,56 +248,186 @@ class LoadResult:
     wall_seconds: float
     outcomes: list[ClientOutcome]
     client_cpu_seconds: float
+    server_cpu_seconds: float
+    database_cpu_seconds: float
+    #: Keep-alive connections each server process accepted (empty with a connection per batch).
+    connections_per_process: list[int]
+
+
+def _proc_stat_fields(pid: str) -> list[str] | None:
+    """Fields of /proc/<pid>/stat after the command name (state first), or None if gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rpartition(")")[2].split()
+
+
+def _pids() -> Iterator[str]:
+    return (entry for entry in os.listdir("/proc") if entry.isdigit())
+
+
+def _cpu_seconds(pids: Sequence[str]) -> float:
+    ticks = 0
+    for pid in pids:
+        fields = _proc_stat_fields(pid)
+        if fields is not None:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class ServerSide:
+    """The processes that serve the load: a process group we started (a gunicorn master and
+    its workers, or aw-server), plus the PostgreSQL backends of its database when it has one."""
+
+    port: int
+    group: int
+    postgres_database: str | None = None
+
+    def group_pids(self) -> list[str]:
+        pids = []
+        for pid in _pids():
+            fields = _proc_stat_fields(pid)
+            if fields is not None and int(fields[2]) == self.group:
+                pids.append(pid)
+        return pids
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """User + system CPU so far of the live server processes, and of the PostgreSQL
+        backends serving its database (their process title names the database)."""
+        backends = []
+        if self.postgres_database is not None:
+            marker = f" {self.postgres_database} ".encode()
+            for pid in _pids():
+                with contextlib.suppress(OSError):
+                    title = Path(f"/proc/{pid}/cmdline").read_bytes()
+                    if title.startswith(b"postgres: ") and marker in title:
+                        backends.append(pid)
+        return _cpu_seconds(self.group_pids()), _cpu_seconds(backends)
+
+    def connections_per_process(self, client_ports: Sequence[int]) -> list[int]:
+        """How many of the clients' connections each server process holds, busiest first.
+
+        With keep-alive, a connection stays with the worker that accepted it, and which worker
+        that is is up to the kernel and the workers' accept race: 4 connections may land 2+2,
+        3+1 or 4+0 on 2 workers. This makes that visible, since it decides how many cores the
+        server can use."""
+        wanted = set(client_ports)
+        inodes: set[str] = set()
+        with contextlib.suppress(OSError):
+            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+                fields = line.split()
+                local_port = int(fields[1].rpartition(":")[2], 16)
+                remote_port = int(fields[2].rpartition(":")[2], 16)
+                if local_port == self.port and remote_port in wanted:
+                    inodes.add(f"socket:[{fields[9]}]")
+        counts = []
+        for pid in self.group_pids():
+            held = 0
+            with contextlib.suppress(OSError):
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    with contextlib.suppress(OSError):
+                        if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                            held += 1
+            if held:
+                counts.append(held)
+        return sorted(counts, reverse=True)
+
+
+def _post(conn: http.client.HTTPConnection, plan: ClientPlan, body: bytes) -> tuple[int, bytes]:
+    conn.request("POST", plan.path, body=body, headers=plan.headers)
+    response = conn.getresponse()
+    return response.status, response.read()
 
 
 def run_client(
-    host: str, port: int, plan: ClientPlan, start: threading.Barrier, outcome: ClientOutcome
+    host: str,
+    port: int,
+    plan: ClientPlan,
+    ready: threading.Barrier,
+    go: threading.Event,
+    outcome: ClientOutcome,
+    new_connection_per_batch: bool,
 ) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=120)
     try:
         conn.connect()
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        outcome.local_port = conn.sock.getsockname()[1]
     except BaseException as exc:
         outcome.error = exc
-        start.abort()
+        ready.abort()
         raise
     try:
-        start.wait()
-        for body in plan.bodies:
-            conn.request("POST", plan.path, body=body, headers=plan.headers)
-            response = conn.getresponse()
-            outcome.responses.append((response.status, response.read()))
+        ready.wait()
+        go.wait()
+        for index, body in enumerate(plan.bodies):
+            if new_connection_per_batch and index > 0:
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=120)
+            outcome.responses.append(_post(conn, plan, body))
     except BaseException as exc:
         outcome.error = exc
     finally:
         conn.close()
 
 
-def run_load(host: str, port: int, plans: Sequence[ClientPlan]) -> LoadResult:
-    """Post every plan concurrently, one thread and one keep-alive connection per plan."""
-    start = threading.Barrier(len(plans) + 1)
+def run_load(
+    host: str,
+    server: ServerSide,
+    plans: Sequence[ClientPlan],
+    *,
+    new_connection_per_batch: bool = False,
+) -> LoadResult:
+    """Post every plan concurrently, one thread per plan, over one keep-alive connection each
+    (or a new connection per batch). The clock starts once every client is connected."""
+    ready = threading.Barrier(len(plans) + 1)
+    go = threading.Event()
     outcomes = [ClientOutcome() for _ in plans]
     threads = [
-        threading.Thread(target=run_client, args=(host, port, plan, start, outcome), daemon=True)
+        threading.Thread(
+            target=run_client,
+            args=(host, server.port, plan, ready, go, outcome, new_connection_per_batch),
+            daemon=True,
+        )
         for plan, outcome in zip(plans, outcomes, strict=True)
     ]
     for thread in threads:
         thread.start()
     try:
-        start.wait()
+        ready.wait()
     except threading.BrokenBarrierError:
         errors = [o.error for o in outcomes if o.error is not None]
         raise BenchError(f"a client could not connect: {errors[0]!r}") from errors[0]
+    spread: list[int] = []
+    if not new_connection_per_batch:
+        # A connect() returns before the server accept()s; wait until every connection has
+        # been accepted, so the spread is final (and no accept happens on the clock).
+        deadline = time.monotonic() + 5.0
+        while sum(spread) < len(plans) and time.monotonic() < deadline:
+            spread = server.connections_per_process([o.local_port for o in outcomes])
+            time.sleep(0.02)
+    server_before = server.cpu_seconds()
     cpu_before = time.process_time()
     began = time.perf_counter()
+    go.set()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
     cpu = time.process_time() - cpu_before
+    server_after = server.cpu_seconds()
     for outcome in outcomes:
         if outcome.error is not None:
             raise BenchError(f"a client failed: {outcome.error!r}") from outcome.error
-    return LoadResult(wall_seconds=wall, outcomes=outcomes, client_cpu_seconds=cpu)
+    return LoadResult(
+        wall_seconds=wall,
+        outcomes=outcomes,
+        client_cpu_seconds=cpu,
+        server_cpu_seconds=server_after[0] - server_before[0],
+        database_cpu_seconds=server_after[1] - server_before[1],
+        connections_per_process=spread,
+    )
 
 
 def check_statuses(outcomes: Sequence[ClientOutcome], expected_status: int) -> None:
@@ -294,6 +435,31 @@ def check_statuses(outcomes: Sequence[ClientOutcome], expected_status: int) -> N
         for status, body in outcome.responses:
             if status != expected_status:
                 raise BenchError(f"server answered {status}: {body[:500]!r}")
+
+
+def report_rate(label: str, stored: int, result: LoadResult) -> float:
+    """Items per second, logged with where the CPU went: 2 cores are shared by the server,
+    its database and the load generator, so CPU per batch is what a server change moves."""
+    rate = stored / result.wall_seconds
+    batches = max(sum(len(o.responses) for o in result.outcomes), 1)
+    server = result.server_cpu_seconds
+    database = result.database_cpu_seconds
+    log(f"{label}: {stored} items in {result.wall_seconds:.2f}s = {rate:,.0f} items/s")
+    backends = (
+        f", PostgreSQL backends {database:.2f}s ({1000 * database / batches:.1f} ms per batch)"
+        if database
+        else ""
+    )
+    log(
+        f"{label}: CPU during the load: server processes {server:.2f}s "
+        f"({1000 * server / batches:.1f} ms per batch){backends}, together "
+        f"{(server + database) / result.wall_seconds:.2f} of 2 cores; "
+        f"load generator {result.client_cpu_seconds:.2f}s"
+    )
+    if result.connections_per_process:
+        spread = "+".join(str(n) for n in result.connections_per_process)
+        log(f"{label}: keep-alive connections per server process: {spread}")
+    return rate
 
 
 # --- processes and ports ---------------------------------------------------------------------
@@ -383,6 +549,85 @@ def tail(path: Path, lines: int = 40) -> str:
         return f"(no log: {exc})"
 
 
+# --- profiling (opt-in: --profile DIR) -------------------------------------------------------
+
+
+@contextlib.contextmanager
+def py_spy_recording(pid: int, raw_path: Path) -> Iterator[None]:
+    """Sample `pid` and its child processes (the gunicorn workers) with py-spy while the body
+    runs, into a raw collapsed-stack file. Only samples that hold the GIL count (--gil): they
+    are the Python CPU the workers spend, which is what the 2 cores run out of; time in the
+    database's C code or waiting for PostgreSQL is not in them (the CPU totals logged for each
+    run cover it). --nonblocking keeps the workers running while sampled."""
+    py_spy = Path(sys.executable).parent / "py-spy"
+    if not py_spy.exists():
+        raise BenchError(f"{py_spy} not found: --profile needs py-spy in this environment")
+    argv = [
+        str(py_spy),
+        "record",
+        "--pid",
+        str(pid),
+        "--subprocesses",
+        "--nonblocking",
+        "--gil",
+        "--rate",
+        "250",
+        "--format",
+        "raw",
+        "--output",
+        str(raw_path),
+    ]
+    log_path = raw_path.with_suffix(".py-spy.log")
+    with log_path.open("wb") as log_file:
+        recorder = subprocess.Popen(argv, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        time.sleep(2.0)  # py-spy attaches to the master, then finds the workers
+        yield
+    finally:
+        recorder.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        try:
+            recorder.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            recorder.kill()
+            recorder.wait()
+    if not raw_path.exists():
+        raise BenchError(f"py-spy wrote no profile; its log:\n{tail(log_path)}")
+
+
+def frame_name(frame: str) -> str:
+    """`function (path/module.py:line)` without the line, so one function is one entry."""
+    head, sep, rest = frame.rpartition(":")
+    return head if sep and rest.rstrip(")").isdigit() else frame
+
+
+def summarise_profile(raw_path: Path, top: int = 25) -> str:
+    """Inclusive and self shares of samples per function, from py-spy's raw format
+    (`frame;frame;...;leaf count` per line, outermost frame first). Samples outside
+    Python (idle waits) are not in the file: shares are of the workers' busy time."""
+    inclusive: dict[str, int] = {}
+    self_time: dict[str, int] = {}
+    total = 0
+    for line in raw_path.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = [frame_name(f) for f in stack.split(";")]
+        frames = [f for f in frames if not f.startswith("process ")]
+        if not frames:
+            continue
+        total += count
+        for name in set(frames):
+            inclusive[name] = inclusive.get(name, 0) + count
+        self_time[frames[-1]] = self_time.get(frames[-1], 0) + count
+    lines = [f"{total} samples"]
+    for title, table in (("inclusive", inclusive), ("self", self_time)):
+        lines.append(f"-- top {top} by {title} share --")
+        for name, count in sorted(table.items(), key=lambda kv: -kv[1])[:top]:
+            lines.append(f"{100 * count / max(total, 1):5.1f}%  {name}")
+    return "\n".join(lines)
+
+
 # --- WorkLens --------------------------------------------------------------------------------
 
 
@@ -470,7 +715,14 @@ def enroll_device(base_url: str, code: str, index: int, started_at: dt.datetime)
 
 
 def bench_worklens(
-    *, label: str, database_url: str | None, items: int, clients: int, workers: int
+    *,
+    label: str,
+    database_url: str | None,
+    items: int,
+    clients: int,
+    workers: int,
+    profile_dir: Path | None,
+    new_connection_per_batch: bool,
 ) -> float:
     executable = worklens_executable()
     with tempfile.TemporaryDirectory(prefix=f"worklens-bench-{label}-") as tmp:
@@ -535,7 +787,26 @@ def bench_worklens(
                     )
                 )
             log(f"{label}: posting {sum(len(p.bodies) for p in plans)} batches")
-            result = run_load("127.0.0.1", port, plans)
+            database = (
+                urllib.parse.urlsplit(database_url).path.lstrip("/") if database_url else None
+            )
+            server = ServerSide(port=port, group=p.pid, postgres_database=database)
+            if profile_dir is None:
+                result = run_load(
+                    "127.0.0.1", server, plans, new_connection_per_batch=new_connection_per_batch
+                )
+            else:
+                raw_path = profile_dir / f"{label}.txt"
+                with py_spy_recording(p.pid, raw_path):
+                    result = run_load(
+                        "127.0.0.1",
+                        server,
+                        plans,
+                        new_connection_per_batch=new_connection_per_batch,
+                    )
+                summary = summarise_profile(raw_path)
+                raw_path.with_suffix(".summary.txt").write_text(summary + "\n")
+                log(f"{label}: profile of the workers during the load ({raw_path}):\n{summary}")
             if p.poll() is not None:
                 raise BenchError(f"worklens-server exited during the load:\n{tail(log_path)}")
         check_statuses(result.outcomes, 200)
@@ -548,12 +819,7 @@ def bench_worklens(
                 stored += ack.stored
         if stored != items:
             raise BenchError(f"{label}: server acknowledged {stored} stored items; sent {items}")
-        rate = stored / result.wall_seconds
-        log(
-            f"{label}: {stored} items in {result.wall_seconds:.2f}s = {rate:,.0f} items/s "
-            f"(load generator used {result.client_cpu_seconds:.2f}s CPU)"
-        )
-        return rate
+        return report_rate(label, stored, result)
 
 
 @contextlib.contextmanager
@@ -633,7 +899,7 @@ def aw_database_files(home: Path) -> str:
     return ", ".join(databases) or "(no database file found)"
 
 
-def bench_aw_server(*, items: int, clients: int) -> float:
+def bench_aw_server(*, items: int, clients: int, new_connection_per_batch: bool) -> float:
     venv = ensure_aw_venv()
     with tempfile.TemporaryDirectory(prefix="worklens-bench-aw-") as tmp:
         home = Path(tmp) / "home"
@@ -697,7 +963,12 @@ def bench_aw_server(*, items: int, clients: int) -> float:
                 )
             ]
             log(f"aw-server: posting {sum(len(p.bodies) for p in plans)} batches")
-            result = run_load("127.0.0.1", port, plans)
+            result = run_load(
+                "127.0.0.1",
+                ServerSide(port=port, group=process.pid),
+                plans,
+                new_connection_per_batch=new_connection_per_batch,
+            )
             check_statuses(result.outcomes, 200)
             stored = 0
             for bucket_id in bucket_ids:
@@ -709,12 +980,7 @@ def bench_aw_server(*, items: int, clients: int) -> float:
                 stored += int(json.loads(body))
         if stored != items:
             raise BenchError(f"aw-server holds {stored} events; sent {items}")
-        rate = stored / result.wall_seconds
-        log(
-            f"aw-server: {stored} items in {result.wall_seconds:.2f}s = {rate:,.0f} items/s "
-            f"(load generator used {result.client_cpu_seconds:.2f}s CPU)"
-        )
-        return rate
+        return report_rate("aw-server", stored, result)
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -734,7 +1000,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-postgres", action="store_true", help="do not bench PostgreSQL")
     parser.add_argument("--skip-aw", action="store_true", help="do not bench aw-server")
+    parser.add_argument(
+        "--new-connection-per-batch",
+        action="store_true",
+        help="open a new HTTP connection for every batch, as agents that upload every few "
+        "minutes do, instead of one keep-alive connection per client (the default)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="record the worklens-server workers with py-spy during each load into DIR "
+        "(<label>.txt raw stacks, <label>.summary.txt hottest functions)",
+    )
     args = parser.parse_args(argv)
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
     if args.items < CLIENTS * 2:
         parser.error(f"--items must be at least {CLIENTS * 2}")
     if args.workers < 1:
@@ -754,13 +1035,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         if not args.skip_aw:
-            results["aw_server_items_per_s"] = bench_aw_server(items=args.items, clients=CLIENTS)
+            results["aw_server_items_per_s"] = bench_aw_server(
+                items=args.items,
+                clients=CLIENTS,
+                new_connection_per_batch=args.new_connection_per_batch,
+            )
         results["sqlite_items_per_s"] = bench_worklens(
             label="sqlite",
             database_url=None,
             items=args.items,
             clients=CLIENTS,
             workers=args.workers,
+            profile_dir=args.profile,
+            new_connection_per_batch=args.new_connection_per_batch,
         )
         if not args.skip_postgres:
             with fresh_postgres_database() as database_url:
@@ -770,10 +1057,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     items=args.items,
                     clients=CLIENTS,
                     workers=args.workers,
+                    profile_dir=args.profile,
+                    new_connection_per_batch=args.new_connection_per_batch,
                 )
     except (BenchError, subprocess.CalledProcessError, psycopg.Error, OSError) as exc:
         log(f"FAILED: {exc}")
         return 1
+    except KeyboardInterrupt:
+        log("interrupted; servers stopped and temporary data removed")
+        return 130
     rounded = {key: None if value is None else round(value) for key, value in results.items()}
     line = {
         **rounded,
