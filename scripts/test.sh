@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up everything the suite needs and runs it: lint, types, then every test on SQLite and
+# again on PostgreSQL. Exits non-zero if anything fails or if no test ran.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$repo_root"
+
+ensure_system_packages
+ensure_venv .venv requirements/dev.txt packages/wire packages/agent packages/server
+ensure_postgres
+
+log "ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+log "mypy"
+.venv/bin/mypy packages/wire/src packages/agent/src packages/server/src bench
+
+workers=${WORKLENS_TEST_WORKERS:-2}
+log "tests on SQLite"
+env -u DATABASE_URL .venv/bin/pytest -n "$workers" "$@"
+log "tests on PostgreSQL"
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/worklens .venv/bin/pytest -n "$workers" "$@"
