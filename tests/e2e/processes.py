@@ -1,0 +1,165 @@
+"""Real WorkLens processes for end-to-end tests: the server as `worklens-server serve` on a real
+port, and the agent CLI as separate OS processes, each in its own home directory."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(predicate: Any, timeout: float, interval: float = 0.25, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+
+
+@contextlib.contextmanager
+def server_database(data_dir: Path) -> Iterator[dict[str, str]]:
+    """Environment for a fresh server database: SQLite in data_dir, or a throwaway PostgreSQL
+    database when the suite runs with DATABASE_URL pointing at PostgreSQL."""
+    env = {"WORKLENS_DATA_DIR": str(data_dir)}
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        yield env
+        return
+    name = f"worklens_e2e_{uuid.uuid4().hex[:12]}"
+    admin = base_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield env | {"DATABASE_URL": base_url.rsplit("/", 1)[0] + "/" + name}
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class ServerProcess:
+    """`worklens-server serve`, the production web server setup, on a free local port."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = {**os.environ, **env}
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = Path(env["WORKLENS_DATA_DIR"]) / "server.log"
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [str(BIN / "worklens-server"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, f"worklens-server {args} failed:\n{result.stderr}"
+        return result.stdout
+
+    def query(self, code: str) -> Any:
+        """Runs `code` in the server's Django shell; the code prints one JSON document."""
+        return json.loads(self.manage("shell", "-c", code).strip().splitlines()[-1])
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [str(BIN / "worklens-server"), "serve", "--host", "127.0.0.1"]
+            + ["--port", str(self.port), "--workers", "1"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_until(self._answers, timeout=30, what=f"server on {self.url}")
+
+    def _answers(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"server exited:\n{self.log_path.read_text()[-3000:]}")
+        try:
+            return httpx.get(f"{self.url}/api/v1/docs", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
+
+class AgentProcess:
+    """The agent CLI in its own home directory, as a separate OS process per command."""
+
+    def __init__(self, home: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.home = home
+        self.env = {
+            **os.environ,
+            "WORKLENS_AGENT_HOME": str(home),
+            "WORKLENS_UPLOAD_INTERVAL": "1",
+            "WORKLENS_BACKOFF_MAX": "2",
+            **(extra_env or {}),
+        }
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.runner: subprocess.Popen[bytes] | None = None
+        self.log_path = home / "run.log"
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run(
+            [str(BIN / "worklens-agent"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, f"worklens-agent {args} failed:\n{result.stderr}"
+        return result.stdout
+
+    def status(self) -> dict[str, Any]:
+        return dict(json.loads(self.cli("status", "--json")))
+
+    def start_run(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.runner = subprocess.Popen(
+            [str(BIN / "worklens-agent"), "run"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill_run(self, sig: int = signal.SIGKILL) -> None:
+        assert self.runner is not None
+        os.kill(self.runner.pid, sig)
+        self.runner.wait(timeout=30)
+        self.runner = None
