@@ -18,5 +18,6 @@ log "mypy"
 workers=${WORKLENS_TEST_WORKERS:-2}
 log "tests on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -n "$workers" "$@"
+# A database name of its own, so two runs on one machine never share test databases.
 log "tests on PostgreSQL"
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/worklens .venv/bin/pytest -n "$workers" "$@"
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/worklens_$$" .venv/bin/pytest -n "$workers" "$@"

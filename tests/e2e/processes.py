@@ -86,8 +86,10 @@ class ServerProcess:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(BIN / "worklens-server"), "serve", "--host", "127.0.0.1"]
-            + ["--port", str(self.port), "--workers", "1"],
+            [
+                str(BIN / "worklens-server"),
+                *("serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"),
+            ],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
