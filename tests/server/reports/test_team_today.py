@@ -71,7 +71,7 @@ def test_row_shows_tracked_time_activity_current_app_and_last_seen(
     rows = {row.email: row for row in get_team_today(viewer=world.owner)}
     row = rows["employee@acme.example"]
     assert (row.tracked_seconds, row.active_seconds, row.activity_percent) == (120, 90, 75)
-    assert row.tracked_display == "0:02"
+    assert row.tracked_display == "0:02:00"
     assert row.current_app == "Firefox"
     assert row.last_seen_at is not None
     idle = rows["loner@acme.example"]

@@ -37,7 +37,8 @@ class TeamTodayRow:
     @property
     def tracked_display(self) -> str:
         hours, rest = divmod(self.tracked_seconds, 3600)
-        return f"{hours}:{rest // 60:02d}"
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
 
 
 def company_today(*, timezone_name: str, now: dt.datetime | None = None) -> dt.date:
