@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_agent_modules_import_without_django_server_or_display() -> None:
@@ -23,3 +24,14 @@ def test_agent_modules_import_without_django_server_or_display() -> None:
         timeout=60,
     )
     assert result.stdout.strip() == ""
+
+
+def test_installing_the_agent_alone_installs_no_django() -> None:
+    """The agent's pinned environment (what scripts/demo.sh installs) holds no server code."""
+    root = Path(__file__).resolve().parents[2]
+    pins = (root / "requirements" / "agent.txt").read_text().lower()
+    pinned = {line.split("==")[0] for line in pins.splitlines() if "==" in line}
+    assert pinned, "requirements/agent.txt pins nothing"
+    assert not {"django", "django-ninja", "psycopg", "gunicorn"} & pinned
+    project = (root / "packages" / "agent" / "pyproject.toml").read_text().lower()
+    assert "django" not in project
