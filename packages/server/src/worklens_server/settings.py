@@ -7,6 +7,7 @@ EMAIL_PORT, DEFAULT_FROM_EMAIL, WORKLENS_ENCRYPTION_KEY.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,32 @@ DATA_DIR = Path(os.environ.get("WORKLENS_DATA_DIR") or "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = _env_bool("DEBUG", False)
-# Development fallback only: any deployment sets SECRET_KEY (the README's commands do).
-SECRET_KEY = os.environ.get("SECRET_KEY") or "worklens-insecure-development-key-change-me"
+
+
+def _secret_key_from_data_dir() -> str:
+    """A random key kept beside the data it protects (mode 0600), created on first start.
+
+    A key that ships in the source would make the screenshots' encryption at rest worthless,
+    so an installation without SECRET_KEY gets its own instead of a well-known default.
+    """
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        # Written whole under a temporary name, then linked: processes starting together
+        # (server, worker) agree on one key and never read a half-written file.
+        draft = DATA_DIR / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or _secret_key_from_data_dir()
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 if DEBUG:
     ALLOWED_HOSTS.append("testserver")
