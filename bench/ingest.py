@@ -720,7 +720,7 @@ def bench_worklens(
     database_url: str | None,
     items: int,
     clients: int,
-    workers: int,
+    workers: int | None,
     profile_dir: Path | None,
     new_connection_per_batch: bool,
 ) -> float:
@@ -755,9 +755,9 @@ def bench_worklens(
             "127.0.0.1",
             "--port",
             str(port),
-            "--workers",
-            str(workers),
         ]
+        if workers is not None:
+            argv += ["--workers", str(workers)]
         log_path = Path(tmp) / "server.log"
         with running_process(f"worklens-server ({label})", argv, env=env, log_path=log_path) as p:
             wait_for_http("worklens-server", f"{base_url}/api/v1/docs", p, log_path)
@@ -996,7 +996,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--items", type=int, default=100_000, help="items to post (default 100000)")
     parser.add_argument(
-        "--workers", type=int, default=2, help="gunicorn workers for worklens-server (default 2)"
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn workers for worklens-server (default: what `serve` uses, as in the README)",
     )
     parser.add_argument("--skip-postgres", action="store_true", help="do not bench PostgreSQL")
     parser.add_argument("--skip-aw", action="store_true", help="do not bench aw-server")
@@ -1018,7 +1021,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.profile.mkdir(parents=True, exist_ok=True)
     if args.items < CLIENTS * 2:
         parser.error(f"--items must be at least {CLIENTS * 2}")
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
     return args
 

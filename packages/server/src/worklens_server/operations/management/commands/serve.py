@@ -22,7 +22,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=2)
+        # Two per core, as gunicorn advises: a keep-alive connection stays with the worker that
+        # accepted it, and with one worker per core a few busy agents can land on one worker and
+        # leave a core idle.
+        parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
         parser.add_argument("--timeout", type=int, default=60, help="worker timeout in seconds")
         parser.add_argument("--access-log", action="store_true", help="log every request")
 
