@@ -20,8 +20,9 @@ from worklens_agent.entries import TrackingError, current_entry, start_entry, st
 from worklens_agent.home import resolve_home
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import cached_policy
+from worklens_agent.screenshots import ScreenshotError, ScreenshotFiles
 from worklens_agent.sources import display_problem
-from worklens_agent.store import Store
+from worklens_agent.store import Store, utcnow
 from worklens_wire.v1 import ProjectOut
 
 log = logging.getLogger("worklens_agent")
@@ -56,6 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print JSON")
 
     commands.add_parser("run", help="run the tracker and uploader until SIGTERM/SIGINT")
+
+    shots = commands.add_parser("screenshots", help="review screenshots before they are sent")
+    shot_commands = shots.add_subparsers(dest="screenshot_command", required=True)
+    shot_list = shot_commands.add_parser("list", help="screenshots waiting on this device")
+    shot_list.add_argument("--json", action="store_true", help="print JSON")
+    shot_delete = shot_commands.add_parser(
+        "delete", help="delete a screenshot (within its review window) and discard its slot's time"
+    )
+    shot_delete.add_argument("id")
+    shot_confirm = shot_commands.add_parser("confirm", help="let a screenshot be sent now")
+    shot_confirm.add_argument("id")
     return parser
 
 
@@ -79,9 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "start": _start,
                 "stop": _stop,
                 "status": _status,
+                "screenshots": _screenshots,
             }[args.command]
             return handler(store, args)
-    except (CliError, TrackingError) as exc:
+    except (CliError, TrackingError, ScreenshotError) as exc:
         print(f"worklens-agent: {exc}", file=sys.stderr)
         return 1
 
@@ -193,6 +206,52 @@ def status_report(store: Store) -> dict[str, Any]:
         "policy_fetched_at": store.get("policy_fetched_at"),
         "sources": sources,
     }
+
+
+def _screenshots(store: Store, args: argparse.Namespace) -> int:
+    files = ScreenshotFiles(store)
+    if args.screenshot_command == "list":
+        now = utcnow()
+        rows = [
+            {
+                "id": str(shot.id),
+                "taken_at": shot.taken_at.isoformat(),
+                "monitor": shot.monitor,
+                "kb": round(shot.bytes / 1024, 1),
+                "file": str(shot.path),
+                "deletable_until": shot.hold_until.isoformat() if shot.deletable(now) else None,
+                "state": shot.state if shot.state == "pending" else f"{shot.state}: {shot.detail}",
+            }
+            for shot in files.waiting()
+        ]
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        elif not rows:
+            print("no screenshots waiting on this device")
+        for row in rows if not args.json else []:
+            window = (
+                f"deletable until {row['deletable_until']}"
+                if row["deletable_until"]
+                else "review window over"
+            )
+            print(
+                f"{row['id']}  {row['taken_at']}  monitor {row['monitor']}  {row['kb']} KB  "
+                f"{window}  ({row['state']})"
+            )
+        return 0
+    item_id = parse_uuid(args.id)
+    if item_id is None:
+        raise CliError(f"{args.id!r} is not a screenshot id")
+    if args.screenshot_command == "delete":
+        deleted = files.delete_capture(item_id)
+        print(
+            f"Deleted {len(deleted)} image(s) of that screenshot; "
+            "the time of its slot is discarded and will not be sent."
+        )
+    else:
+        confirmed = files.confirm(item_id)
+        print(f"Confirmed {len(confirmed)} image(s); they will be sent with the next upload.")
+    return 0
 
 
 def _status(store: Store, args: argparse.Namespace) -> int:

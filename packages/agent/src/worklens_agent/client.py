@@ -17,6 +17,7 @@ from worklens_wire.v1 import (
     EnrollResponse,
     Policy,
     ProjectOut,
+    ScreenshotAck,
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -108,6 +109,18 @@ class AgentApi:
             headers={"Content-Type": "application/json"},
         )
         return BatchAck.model_validate_json(response.content)
+
+    def post_screenshot(
+        self, meta: str, image: bytes, filename: str, media_type: str
+    ) -> ScreenshotAck:
+        """multipart/form-data: `meta` is the ScreenshotRecord JSON, `image` the encoded file."""
+        response = self._request(
+            "POST",
+            "/api/v1/screenshots",
+            data={"meta": meta},
+            files={"image": (filename, image, media_type)},
+        )
+        return ScreenshotAck.model_validate_json(response.content)
 
     def put_device(self, device: DeviceInfo) -> None:
         self._request(

@@ -110,7 +110,11 @@ class Outbox:
         return [_journal_item(row) for row in rows]
 
     def pending_count(self) -> int:
-        row = self.conn.execute("SELECT count(*) FROM items WHERE acked_revision < revision")
+        """Items still to be sent (slots the employee discarded are never sent, so not counted)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM items WHERE acked_revision < revision "
+            "AND id NOT IN (SELECT slot_id FROM discarded_slots)"
+        )
         return int(row.fetchone()[0])
 
     # --- batches -----------------------------------------------------------------------------
@@ -127,6 +131,13 @@ class Outbox:
         Items whose current revision is already held by a pending or rejected batch are left out
         of new batches: the pending one will deliver them, and re-sending what the server rejected
         under a new batch id would only loop.
+
+        Screenshots add three exclusions (see worklens_agent.screenshots):
+        - a screenshot record whose image file is still on disk: the image upload carries the
+          record, and a batch must not store it first without its image;
+        - a slot with a screenshot still held for the employee's review: deleting that screenshot
+          discards the slot, so the slot must not have left the device before the review ends;
+        - a slot the employee discarded that way.
         """
         existing = self._oldest_pending()
         if existing is not None:
@@ -138,8 +149,14 @@ class Outbox:
                 "WHERE acked_revision < revision AND NOT EXISTS ("
                 "  SELECT 1 FROM batch_items AS bi JOIN batches AS b USING (batch_id)"
                 "  WHERE bi.item_id = i.id AND bi.revision = i.revision AND b.state != 'acked'"
-                ") ORDER BY seq LIMIT ?",
-                (limit,),
+                ") AND NOT (kind = 'screenshot' AND EXISTS ("
+                "  SELECT 1 FROM screenshot_files AS sf WHERE sf.item_id = i.id"
+                ")) AND NOT (kind = 'slot' AND (EXISTS ("
+                "  SELECT 1 FROM screenshot_files AS sf"
+                "  WHERE sf.slot_id = i.id AND sf.hold_until > ?"
+                ") OR EXISTS (SELECT 1 FROM discarded_slots AS d WHERE d.slot_id = i.id)"
+                ")) ORDER BY seq LIMIT ?",
+                (to_text(now), limit),
             ).fetchall()
             if not rows:
                 return None
@@ -260,8 +277,14 @@ class Outbox:
 
     def requeue_rejected(self, *, older_than: dt.datetime) -> int:
         """Give rejected batches another try (after a server upgrade, say): at most once per
-        period, never in a hot loop. The same batch id and body are re-sent."""
+        period, never in a hot loop. The same batch id and body are re-sent. Rejected screenshot
+        images get the same second chance."""
         with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE screenshot_files SET state = 'pending' "
+                "WHERE state = 'rejected' AND last_attempt_at < ?",
+                (to_text(older_than),),
+            )
             return int(
                 conn.execute(
                     "UPDATE batches SET state = 'pending' "

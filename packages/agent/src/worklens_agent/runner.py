@@ -23,6 +23,7 @@ from worklens_agent.device import device_info
 from worklens_agent.enrollment import load_enrollment
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
+from worklens_agent.screenshots import screenshot_loop
 from worklens_agent.sources import open_sources
 from worklens_agent.store import Store, to_text, utcnow
 from worklens_agent.tracker import Tracker
@@ -167,6 +168,11 @@ def run(home: Path) -> int:
             thread.start()
 
         tracker = Tracker(store, opened.activity, _PolicyHolder(store))
+        # foreground_app: until the window source provides it, no app is known to be private.
+        shots = {"slot_at": tracker.slot_at, "foreground_app": lambda: None}
+        threads.append(threading.Thread(target=screenshot_loop, args=(home, stop), kwargs=shots))
+        threads[-1].daemon = True
+        threads[-1].start()
         log.info("agent running (home %s)", home)
         next_tick = time.monotonic()
         try:

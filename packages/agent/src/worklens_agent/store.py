@@ -64,6 +64,34 @@ CREATE TABLE IF NOT EXISTS batch_items (
     PRIMARY KEY (batch_id, item_id)
 );
 CREATE INDEX IF NOT EXISTS batch_items_item ON batch_items (item_id, revision);
+-- Screenshot images waiting for upload: one file in screenshots/ per row, named by `path`.
+-- The journal item with the same id holds the ScreenshotRecord, and a row exists exactly while its
+-- file does, and the item stays out of batches meanwhile (the image upload carries it).
+CREATE TABLE IF NOT EXISTS screenshot_files (
+    item_id TEXT PRIMARY KEY,
+    capture_id TEXT NOT NULL,
+    time_entry_id TEXT NOT NULL,
+    slot_id TEXT,
+    taken_at TEXT NOT NULL,
+    monitor INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    hold_until TEXT NOT NULL,
+    confirmed INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at TEXT,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS screenshot_files_taken ON screenshot_files (taken_at);
+CREATE INDEX IF NOT EXISTS screenshot_files_slot ON screenshot_files (slot_id);
+-- Slots whose time the employee discarded by deleting their screenshot: never uploaded.
+CREATE TABLE IF NOT EXISTS discarded_slots (
+    slot_id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    discarded_at TEXT NOT NULL
+);
 """
 
 

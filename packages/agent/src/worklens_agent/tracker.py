@@ -71,6 +71,13 @@ class Tracker:
     def open_slot_started_at(self) -> dt.datetime | None:
         return None if self._slot is None else self._slot.started_at
 
+    def slot_at(self, moment: dt.datetime) -> uuid.UUID | None:
+        """The id of the open slot when it covers `moment` (screenshots link to it), else None."""
+        slot = self._slot
+        if slot is None or not slot.started_at <= moment < slot.ends_at:
+            return None
+        return slot.id
+
     def tick(self) -> list[ActivitySlot]:
         """Account one tick of activity; returns the slots finished (and recorded) by it."""
         now = self.clock()

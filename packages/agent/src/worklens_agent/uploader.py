@@ -7,6 +7,10 @@ Failure handling, by kind:
 - any other 4xx: the batch is marked rejected with the server's detail (shown in `status`); its
   items are kept, and left out of new batches so the uploader does not loop on them.
 Every failure is logged, and the loop goes on.
+
+Screenshot images go up after the batches, one multipart request each, the same way: only once
+their review window is over and their time entry has been acknowledged (the server files the
+image under that entry), and the local file is deleted only after the server's ack.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import httpx
 from worklens_agent.client import AgentApi, ApiError
 from worklens_agent.enrollment import load_enrollment
 from worklens_agent.outbox import DEFAULT_BATCH_ITEMS, Outbox
+from worklens_agent.screenshots import HeldScreenshot, ScreenshotFiles
 from worklens_agent.store import Store, to_text, utcnow
 
 log = logging.getLogger(__name__)
@@ -67,6 +72,7 @@ class Uploader:
     ) -> None:
         self.store = store
         self.outbox = Outbox(store)
+        self.screenshots = ScreenshotFiles(store)
         self._api = api
         self.batch_items = batch_items
         self.backoff_base = backoff_base
@@ -135,6 +141,56 @@ class Uploader:
         log.info("%s", message)
         return SendResult(Outcome.ACKED, message)
 
+    def send_screenshot(self) -> SendResult:
+        """Upload one screenshot image that is due, and record what happened."""
+        if self.blocked:
+            return SendResult(Outcome.TOKEN_REJECTED, TOKEN_REJECTED)
+        api = self._client()
+        if api is None:
+            return SendResult(Outcome.NOT_ENROLLED, "not enrolled")
+        held = self.screenshots.next_upload()
+        if held is None:
+            return SendResult(Outcome.NOTHING_TO_SEND)
+        try:
+            image = held.path.read_bytes()
+        except FileNotFoundError:
+            # The file vanished (removed by hand?): record it as dropped rather than loop on it.
+            self.screenshots.enforce_missing(held)
+            return SendResult(Outcome.REJECTED, f"screenshot {held.id}: file missing")
+        try:
+            ack = api.post_screenshot(
+                self.screenshots.meta_of(held), image, held.path.name, held.media_type
+            )
+        except httpx.HTTPError as exc:
+            return self._screenshot_retry(held, f"network error: {type(exc).__name__}: {exc}")
+        except ApiError as exc:
+            if exc.status_code >= 500 or exc.status_code == 429:
+                return self._screenshot_retry(held, str(exc), exc.retry_after)
+            if exc.status_code == 401:
+                self.screenshots.mark_attempt(held, str(exc))
+                self.store.set("upload_blocked", TOKEN_REJECTED)
+                self._note(False, f"{TOKEN_REJECTED}: {exc.detail}")
+                log.error("%s: %s; uploading stopped", TOKEN_REJECTED, exc.detail)
+                return SendResult(Outcome.TOKEN_REJECTED, TOKEN_REJECTED)
+            self.screenshots.mark_attempt(held, exc.detail, rejected=True)
+            message = f"screenshot {held.id} rejected: {exc}"
+            self._note(False, message)
+            log.error("%s (the image is kept)", message)
+            return SendResult(Outcome.REJECTED, message)
+        self.screenshots.mark_uploaded(held)
+        message = f"screenshot {ack.id}: {'stored' if ack.stored else 'already stored'}"
+        self._note(True, message)
+        log.info("%s", message)
+        return SendResult(Outcome.ACKED, message)
+
+    def _screenshot_retry(
+        self, held: HeldScreenshot, message: str, retry_after: float | None = None
+    ) -> SendResult:
+        self.screenshots.mark_attempt(held, message)
+        self._note(False, message)
+        log.warning("screenshot upload failed, will retry %s: %s", held.id, message)
+        return SendResult(Outcome.RETRY, message, retry_after)
+
     def _retryable(
         self, batch_id: uuid.UUID, message: str, retry_after: float | None
     ) -> SendResult:
@@ -149,7 +205,8 @@ class Uploader:
     def drain(
         self, stop: threading.Event | None = None, *, max_failures: int | None = None
     ) -> Outcome:
-        """Send batches until the outbox is empty, the token is refused or `stop` is set.
+        """Send batches, then screenshot images, until nothing is left to send, the token is
+        refused or `stop` is set. Batches always go first: a screenshot waits for its entry.
 
         Retryable failures wait `backoff_delay` (interruptible by `stop`). `max_failures` bounds
         consecutive retryable failures (for a last attempt at shutdown, or tests).
@@ -158,6 +215,8 @@ class Uploader:
         failures = 0
         while not stop.is_set():
             result = self.send_one()
+            if result.outcome is Outcome.NOTHING_TO_SEND:
+                result = self.send_screenshot()
             if result.outcome is Outcome.RETRY:
                 failures += 1
                 if max_failures is not None and failures >= max_failures:
