@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,35 +29,6 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed"),
 ]
 AGENT = str(Path(sys.executable).parent / "worklens-agent")
-
-
-@pytest.fixture
-def display(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_fd),
-            "-screen",
-            "0",
-            "1920x1080x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",  # a reset when the last client leaves breaks connections in flight
-        ],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        name = f":{pipe.readline().strip()}"
-    monkeypatch.setenv("DISPLAY", name)
-    try:
-        yield name
-    finally:
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
 
 
 def _xdotool(*args: str) -> None:
@@ -107,6 +77,7 @@ def test_open_sources_reports_x11_sources_available(display: str) -> None:
             ("time", True),
             ("input", True),
             ("idle", True),
+            ("window", True),
         ]
         opened.activity.sample()
         _xdotool("type", "--delay", "10", "ab")
@@ -163,6 +134,7 @@ def test_run_records_activity_counts_in_slots(
         "time": True,
         "input": True,
         "idle": True,
+        "window": True,
     }
     with Store(home) as store:
         slots = [json.loads(item.payload) for item in Outbox(store).items("slot")]

@@ -167,7 +167,7 @@ def run(home: Path) -> int:
         for thread in threads:
             thread.start()
 
-        tracker = Tracker(store, opened.activity, _PolicyHolder(store))
+        tracker = Tracker(store, opened.activity, _PolicyHolder(store), window=opened.window)
         # foreground_app: until the window source provides it, no app is known to be private.
         shots = {"slot_at": tracker.slot_at, "foreground_app": lambda: None}
         threads.append(threading.Thread(target=screenshot_loop, args=(home, stop), kwargs=shots))

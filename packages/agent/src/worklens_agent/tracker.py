@@ -5,7 +5,8 @@ max(boundary, entry start) and its length is the tracked seconds inside it. Each
 second) the tracker asks the activity source whether there was input and adds the event counts.
 The open entry is read from the store on every tick, so `worklens-agent start`/`stop` run in
 another process take effect here within a tick. Each finished slot is recorded in its own
-committed transaction.
+committed transaction. App spans are built alongside (spans.py): the tracker tells the span
+builder where slots begin and end, so a span never crosses a slot boundary or a time entry.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from worklens_agent.entries import current_entry, get_entry, whole_second
 from worklens_agent.outbox import Outbox
 from worklens_agent.sources import NO_ACTIVITY, ActivitySample, ActivitySource
+from worklens_agent.sources.window import WindowSource
+from worklens_agent.spans import SpanBuilder
 from worklens_agent.store import Store, utcnow
 from worklens_wire import new_id
 from worklens_wire.v1 import ActivitySlot, Policy, TimeEntry
@@ -59,6 +62,7 @@ class Tracker:
         source: ActivitySource,
         policy: Callable[[], Policy],
         clock: Callable[[], dt.datetime] = utcnow,
+        window: WindowSource | None = None,
     ) -> None:
         self.store = store
         self.outbox = Outbox(store)
@@ -66,6 +70,7 @@ class Tracker:
         self.policy = policy
         self.clock = clock
         self._slot: _OpenSlot | None = None
+        self.spans = SpanBuilder(self.outbox, window)
 
     @property
     def open_slot_started_at(self) -> dt.datetime | None:
@@ -94,10 +99,12 @@ class Tracker:
                 stopped = get_entry(self.store, slot.entry_id)
                 end = stopped.stopped_at if stopped and stopped.stopped_at else whole_second(now)
                 finished += self._finish(slot, min(end, slot.ends_at))
+                self.spans.close(min(end, slot.ends_at))
                 self._slot = None
             else:
                 while now >= slot.ends_at:
                     finished += self._finish(slot, slot.ends_at)
+                    self.spans.split(slot.ends_at)
                     slot = self._new_slot(entry, slot.ends_at, policy.slot_seconds)
                 self._slot = slot
         if self._slot is None and entry is not None:
@@ -107,6 +114,9 @@ class Tracker:
                 self._last_slot_end(entry.id) or entry.started_at,
             )
             self._slot = self._new_slot(entry, start, policy.slot_seconds)
+            self.spans.begin(start)
+        if self._slot is not None:
+            self.spans.poll(now, self._slot.entry_id, policy)
         return finished
 
     def flush(self) -> list[ActivitySlot]:
@@ -114,7 +124,9 @@ class Tracker:
         slot, self._slot = self._slot, None
         if slot is None:
             return []
-        return self._finish(slot, min(whole_second(self.clock()), slot.ends_at))
+        end = min(whole_second(self.clock()), slot.ends_at)
+        self.spans.close(end)
+        return self._finish(slot, end)
 
     def _new_slot(self, entry: TimeEntry, start: dt.datetime, slot_seconds: int) -> _OpenSlot:
         ends_at = slot_boundary(start, slot_seconds) + dt.timedelta(seconds=slot_seconds)

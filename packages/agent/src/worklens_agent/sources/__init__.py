@@ -21,18 +21,22 @@ from worklens_agent.sources.base import (
 )
 from worklens_agent.sources.idle_x11 import IdleMonitor
 from worklens_agent.sources.input_x11 import InputCounter
+from worklens_agent.sources.window import ActiveWindow, WindowSource
 from worklens_wire.v1 import CaptureSource, Policy
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "NO_ACTIVITY",
+    "ActiveWindow",
     "ActivitySample",
     "ActivitySource",
     "OpenedSources",
     "TimeOnlySource",
+    "WindowSource",
     "display_problem",
     "open_sources",
+    "open_window_source",
 ]
 
 
@@ -74,18 +78,65 @@ class X11ActivitySource:
             self._idle.close()
 
 
+def open_window_source(policy: Policy) -> tuple[WindowSource | None, CaptureSource]:
+    """The active-window backend for this OS, or None and why not.
+
+    Opened even when the policy has apps off (it reads nothing until polled, and the span
+    builder never polls it then), so that turning apps on takes effect without a restart.
+    """
+    try:
+        source: WindowSource
+        if sys.platform == "win32":
+            from worklens_agent.sources.window_windows import WindowsWindowSource
+
+            source = WindowsWindowSource()
+        elif sys.platform == "darwin":
+            from worklens_agent.sources.window_macos import MacWindowSource
+
+            source = MacWindowSource()
+        else:
+            problem = display_problem()
+            if problem is None and os.environ.get("WAYLAND_DISPLAY"):
+                # XWayland shows only X11 clients: the app in front would be wrong most of the time.
+                problem = "Wayland session: the active window is not readable through XWayland"
+            if problem is not None:
+                return None, CaptureSource(name="window", available=False, reason=problem)
+            from worklens_agent.sources.window_x11 import X11WindowSource
+
+            source = X11WindowSource()
+    except Exception as exc:  # no pyobjc, no X connection, ...: time tracking goes on
+        log.warning("active window unavailable: %s", exc)
+        return None, CaptureSource(name="window", available=False, reason=_reason(exc))
+    if not policy.capture_apps:
+        return source, CaptureSource(
+            name="window", available=False, reason="off in the company's policy"
+        )
+    return source, CaptureSource(name="window", available=True)
+
+
 @dataclass
 class OpenedSources:
     activity: ActivitySource
     availability: list[CaptureSource] = field(default_factory=list)
+    window: WindowSource | None = None
 
     def close(self) -> None:
         self.activity.close()
+        if self.window is not None:
+            self.window.close()
 
 
 def open_sources(policy: Policy) -> OpenedSources:
     """Start every source the policy allows and this machine supports; report the rest and why."""
     availability = [CaptureSource(name="time", available=True)]
+    window, window_availability = open_window_source(policy)
+    opened = _open_activity(policy, availability)
+    opened.availability.append(window_availability)
+    opened.window = window
+    return opened
+
+
+def _open_activity(policy: Policy, availability: list[CaptureSource]) -> OpenedSources:
     problem = display_problem()
     if problem is not None:
         availability += [

@@ -1,0 +1,257 @@
+"""App span building with a fake clock and a scripted window source (no display, no sleeping)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from worklens_agent.entries import start_entry, stop_entry
+from worklens_agent.outbox import Outbox
+from worklens_agent.sources import NO_ACTIVITY, ActiveWindow, ActivitySample
+from worklens_agent.spans import SpanBuilder
+from worklens_agent.store import Store
+from worklens_agent.tracker import Tracker
+from worklens_wire.v1 import AppSpan, Policy
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC)  # a multiple of every slot length used here
+EDITOR = ActiveWindow("code", "spans.py - worklens")
+BROWSER = ActiveWindow("firefox", "Pull requests")
+
+
+class FakeClock:
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+class NoActivity:
+    def sample(self) -> ActivitySample:
+        return NO_ACTIVITY
+
+    def close(self) -> None:
+        return None
+
+
+class FakeWindows:
+    """Shows `front`; records each poll and whether the title was asked for."""
+
+    def __init__(self, front: ActiveWindow | None = None) -> None:
+        self.front = front
+        self.polls: list[bool] = []
+        self.closed = False
+
+    def active_window(self, *, read_title: bool = True) -> ActiveWindow | None:
+        self.polls.append(read_title)
+        if self.front is None:
+            return None
+        return self.front if read_title else ActiveWindow(self.front.app, None)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _at(seconds: float) -> dt.datetime:
+    return T0 + dt.timedelta(seconds=seconds)
+
+
+def _setup(
+    store: Store, policy: Policy, *, start: float = 0.0
+) -> tuple[Tracker, FakeClock, FakeWindows]:
+    clock = FakeClock(_at(start))
+    windows = FakeWindows()
+    tracker = Tracker(store, NoActivity(), lambda: policy, clock, window=windows)
+    return tracker, clock, windows
+
+
+def _run(tracker: Tracker, clock: FakeClock, seconds: int, step: float = 1.0) -> None:
+    for _ in range(round(seconds / step)):
+        clock.advance(step)
+        tracker.tick()
+
+
+def _spans(store: Store) -> list[AppSpan]:
+    return [AppSpan.model_validate_json(i.payload) for i in Outbox(store).items("app_span")]
+
+
+def _plain(spans: list[AppSpan]) -> list[tuple[str, str | None, float, float]]:
+    return [
+        (s.app, s.title, (s.started_at - T0).total_seconds(), (s.ended_at - T0).total_seconds())
+        for s in spans
+    ]
+
+
+def test_a_span_per_window_change_and_spans_end_at_the_stop(store: Store) -> None:
+    tracker, clock, windows = _setup(store, Policy(version=1, slot_seconds=600))
+    windows.front = EDITOR
+    entry = start_entry(store, now=clock())
+    _run(tracker, clock, 5)
+    assert _spans(store) == []  # the open span is recorded only when it ends
+    windows.front = BROWSER
+    _run(tracker, clock, 3)
+    windows.front = EDITOR
+    _run(tracker, clock, 4)
+    stop_entry(store, now=clock())
+    _run(tracker, clock, 2)
+    spans = _spans(store)
+    # Each change is seen at the first tick after it; the first span starts at the entry's start.
+    assert _plain(spans) == [
+        ("code", "spans.py - worklens", 0, 6),
+        ("firefox", "Pull requests", 6, 9),
+        ("code", "spans.py - worklens", 9, 12),
+    ]
+    assert {s.time_entry_id for s in spans} == {entry.id}
+    assert all(s.url is None for s in spans)  # URLs come from the browser bridge
+    durations = sum((s.ended_at - s.started_at).total_seconds() for s in spans)
+    assert durations == (clock() - dt.timedelta(seconds=2) - entry.started_at).total_seconds()
+
+
+def test_spans_never_cross_a_slot_boundary(store: Store) -> None:
+    tracker, clock, windows = _setup(store, Policy(version=1, slot_seconds=10), start=3)
+    windows.front = EDITOR
+    start_entry(store, now=clock())  # 09:00:03
+    _run(tracker, clock, 12)  # through the 09:00:10 boundary to 09:00:15
+    windows.front = BROWSER
+    _run(tracker, clock, 9)  # to 09:00:24
+    tracker.flush()  # shutdown at 09:00:24
+    assert _plain(_spans(store)) == [
+        ("code", "spans.py - worklens", 3, 10),
+        ("code", "spans.py - worklens", 10, 16),
+        ("firefox", "Pull requests", 16, 20),
+        ("firefox", "Pull requests", 20, 24),
+    ]
+    slots = [i.payload for i in Outbox(store).items("slot")]
+    assert len(slots) == 3  # 03-10, 10-20, 20-24: one span run per slot
+
+
+def test_spans_of_two_entries_stay_apart(store: Store) -> None:
+    tracker, clock, windows = _setup(store, Policy(version=1, slot_seconds=600))
+    windows.front = EDITOR
+    first = start_entry(store, now=clock())
+    _run(tracker, clock, 4)
+    stop_entry(store, now=clock())
+    second = start_entry(store, now=clock())  # stopped and started within one tick
+    _run(tracker, clock, 3)
+    stop_entry(store, now=clock())
+    _run(tracker, clock, 1)
+    spans = _spans(store)
+    assert [(s.time_entry_id, s.started_at, s.ended_at) for s in spans] == [
+        (first.id, _at(0), _at(4)),
+        (second.id, _at(4), _at(7)),  # from the second entry's start, not from the first poll
+    ]
+
+
+def test_no_window_in_front_means_no_span(store: Store) -> None:
+    tracker, clock, windows = _setup(store, Policy(version=1))
+    start_entry(store, now=clock())
+    windows.front = EDITOR
+    _run(tracker, clock, 3)
+    windows.front = None  # the desktop, a lock screen
+    _run(tracker, clock, 10)
+    windows.front = BROWSER
+    _run(tracker, clock, 2)
+    tracker.flush()
+    assert _plain(_spans(store)) == [
+        ("code", "spans.py - worklens", 0, 4),
+        ("firefox", "Pull requests", 14, 15),  # starts where it was seen, not at the last span
+    ]
+
+
+def test_a_restarted_agent_starts_spans_where_it_first_looks(store: Store) -> None:
+    policy = Policy(version=1, slot_seconds=600)
+    tracker, clock, windows = _setup(store, policy)
+    windows.front = EDITOR
+    start_entry(store, now=clock())
+    _run(tracker, clock, 5)
+    tracker.flush()  # the agent stops at 09:00:05; the entry stays open
+    clock.advance(60)
+    restarted = Tracker(store, NoActivity(), lambda: policy, clock, window=windows)
+    for _ in range(3):
+        clock.advance(1)
+        restarted.tick()
+    restarted.flush()
+    assert _plain(_spans(store)) == [
+        ("code", "spans.py - worklens", 0, 5),
+        ("code", "spans.py - worklens", 66, 68),  # nobody saw 09:00:05-09:01:06
+    ]
+
+
+def test_sub_second_ticks_give_boundaries_within_a_second(store: Store) -> None:
+    tracker, clock, windows = _setup(store, Policy(version=1))
+    windows.front = EDITOR
+    start_entry(store, now=clock())
+    _run(tracker, clock, 3, step=0.5)
+    windows.front = BROWSER
+    _run(tracker, clock, 2, step=0.5)
+    tracker.flush()
+    assert _plain(_spans(store)) == [
+        ("code", "spans.py - worklens", 0, 3.5),
+        ("firefox", "Pull requests", 3.5, 5),
+    ]
+
+
+def test_apps_off_means_no_spans_and_no_polls(store: Store) -> None:
+    tracker, clock, windows = _setup(store, Policy(version=1, capture_apps=False))
+    windows.front = EDITOR
+    start_entry(store, now=clock())
+    _run(tracker, clock, 5)
+    stop_entry(store, now=clock())
+    _run(tracker, clock, 1)
+    assert windows.polls == []
+    assert _spans(store) == []
+    assert len(Outbox(store).items("slot")) == 1  # time is still tracked
+
+
+def test_titles_off_means_title_none_and_never_read(store: Store) -> None:
+    tracker, clock, windows = _setup(store, Policy(version=1, capture_titles=False))
+    windows.front = EDITOR
+    start_entry(store, now=clock())
+    _run(tracker, clock, 3)
+    windows.front = ActiveWindow("code", "another file")  # a title change alone is not seen
+    _run(tracker, clock, 3)
+    tracker.flush()
+    assert windows.polls
+    assert not any(windows.polls)
+    assert _plain(_spans(store)) == [("code", None, 0, 6)]
+
+
+def test_a_backend_title_is_dropped_when_titles_are_off(store: Store) -> None:
+    class LeakyWindows(FakeWindows):
+        def active_window(self, *, read_title: bool = True) -> ActiveWindow | None:
+            return EDITOR  # ignores read_title
+
+    builder = SpanBuilder(Outbox(store), LeakyWindows())
+    entry = start_entry(store, now=T0)
+    policy = Policy(version=1, capture_titles=False)
+    builder.begin(T0)
+    builder.poll(_at(1), entry.id, policy)
+    spans = builder.close(_at(3))
+    assert _plain(spans) == [("code", None, 0, 3)]
+
+
+def test_policy_turned_off_mid_span_closes_it(store: Store) -> None:
+    policy = Policy(version=1)
+    clock = FakeClock(T0)
+    windows = FakeWindows(EDITOR)
+    tracker = Tracker(store, NoActivity(), lambda: policy, clock, window=windows)
+    start_entry(store, now=clock())
+    _run(tracker, clock, 4)
+    policy = Policy(version=2, capture_apps=False)
+    _run(tracker, clock, 4)
+    policy = Policy(version=3, capture_titles=False)
+    _run(tracker, clock, 2)
+    tracker.flush()
+    assert _plain(_spans(store)) == [("code", "spans.py - worklens", 0, 5), ("code", None, 9, 10)]
+
+
+def test_no_window_source_means_no_spans(store: Store) -> None:
+    clock = FakeClock(T0)
+    tracker = Tracker(store, NoActivity(), lambda: Policy(version=1), clock)
+    start_entry(store, now=clock())
+    _run(tracker, clock, 3)
+    tracker.flush()
+    assert _spans(store) == []
+    assert len(Outbox(store).items("slot")) == 1
