@@ -168,8 +168,14 @@ def run(home: Path) -> int:
             thread.start()
 
         tracker = Tracker(store, opened.activity, _PolicyHolder(store), window=opened.window)
-        # foreground_app: until the window source provides it, no app is known to be private.
-        shots = {"slot_at": tracker.slot_at, "foreground_app": lambda: None}
+        window = opened.window
+
+        def foreground_app() -> str | None:
+            # Asked just before each capture, so the private-app rule sees what is in front now.
+            front = None if window is None else window.active_window(read_title=False)
+            return None if front is None else front.app
+
+        shots = {"slot_at": tracker.slot_at, "foreground_app": foreground_app}
         threads.append(threading.Thread(target=screenshot_loop, args=(home, stop), kwargs=shots))
         threads[-1].daemon = True
         threads[-1].start()
