@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from agent_fake_clock import FakeClock
+
 from worklens_agent.entries import start_entry, stop_entry
 from worklens_agent.outbox import Outbox
 from worklens_agent.sources import NO_ACTIVITY, ActivitySample
@@ -12,17 +14,6 @@ from worklens_agent.tracker import Tracker, slot_boundary
 from worklens_wire.v1 import ActivitySlot, Policy
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC)  # a multiple of every slot length used here
-
-
-class FakeClock:
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 class ScriptedSource:

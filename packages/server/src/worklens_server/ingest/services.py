@@ -404,6 +404,64 @@ def _owner_constants(a: _Adapters, device: AuthenticatedDevice) -> Constants:
     )
 
 
+def _insert_time_entries(cursor: Any, owner: Constants, rows: list[tuple[Any, ...]]) -> int:
+    """Upsert the batch's time entries; how many were written (new, or moved to stopped)."""
+    if not rows:
+        return 0
+    return len(
+        _insert_rows(
+            cursor,
+            "tracking_timeentry",
+            owner,
+            _TIME_ENTRY_COLUMNS,
+            rows,
+            _TIME_ENTRY_CONFLICT + " RETURNING id",
+        )
+    )
+
+
+def _finish_batch(
+    cursor: Any,
+    a: _Adapters,
+    *,
+    device: AuthenticatedDevice,
+    owner: Constants,
+    screenshot_rows: list[tuple[Any, ...]],
+    inserted_slots: list[ActivitySlot],
+    now: dt.datetime,
+) -> int:
+    """The writes both databases share after the hot tables: screenshot records, the device's
+    last-seen time, and the day rollup from the slots actually inserted. Returns the screenshot
+    records stored."""
+    stored = 0
+    if screenshot_rows:
+        stored = len(
+            _insert_rows(
+                cursor,
+                "tracking_screenshot",
+                owner + _NO_IMAGE_YET,
+                _SCREENSHOT_COLUMNS,
+                screenshot_rows,
+                _NEW_ROWS_ONLY,
+            )
+        )
+    cursor.execute(
+        "UPDATE devices_device SET last_seen_at = %s WHERE id = %s",
+        [a.datetime(now), a.uuid(device.id)],
+    )
+    # Last, so the shared per-member rollup rows stay locked for the shortest time.
+    if inserted_slots:
+        _insert_rows(
+            cursor,
+            "tracking_memberdayrollup",
+            owner[:2],
+            _ROLLUP_COLUMNS,
+            _day_rollup_rows(a, timezone_name=device.company_timezone, slots=inserted_slots),
+            _ROLLUP_CONFLICT,
+        )
+    return stored
+
+
 def store_batch(*, device: AuthenticatedDevice, batch: UploadBatch) -> BatchAck:
     """Store what is new in `batch` in one transaction, or nothing when any check fails."""
     _check_device(device=device, batch=batch)
@@ -459,17 +517,7 @@ def _store_batch_postgresql(*, device: AuthenticatedDevice, batch: UploadBatch) 
         _check_time_entry_references(device=device, batch=batch)
         if not _claim_batch(cursor, a, device=device, batch=batch, now=now):
             return None
-        if batch.time_entries:
-            stored += len(
-                _insert_rows(
-                    cursor,
-                    "tracking_timeentry",
-                    owner,
-                    _TIME_ENTRY_COLUMNS,
-                    _time_entry_rows(a, batch),
-                    _TIME_ENTRY_CONFLICT + " RETURNING id",
-                )
-            )
+        stored += _insert_time_entries(cursor, owner, _time_entry_rows(a, batch))
         # Server-side binding (Django's cursors bind client-side); a fixed statement text, so
         # psycopg prepares it after a few uses.
         with psycopg.Cursor(connection.connection) as pg_cursor:
@@ -491,31 +539,15 @@ def _store_batch_postgresql(*, device: AuthenticatedDevice, batch: UploadBatch) 
                     [*owner_values, spans_json],
                 )
                 stored += pg_cursor.rowcount
-        if batch.screenshots:
-            stored += len(
-                _insert_rows(
-                    cursor,
-                    "tracking_screenshot",
-                    owner + _NO_IMAGE_YET,
-                    _SCREENSHOT_COLUMNS,
-                    _screenshot_rows(a, batch),
-                    _NEW_ROWS_ONLY,
-                )
-            )
-        cursor.execute(
-            "UPDATE devices_device SET last_seen_at = %s WHERE id = %s",
-            [a.datetime(now), a.uuid(device.id)],
+        stored += _finish_batch(
+            cursor,
+            a,
+            device=device,
+            owner=owner,
+            screenshot_rows=_screenshot_rows(a, batch),
+            inserted_slots=inserted_slots,
+            now=now,
         )
-        # Last, so the shared per-member rollup rows stay locked for the shortest time.
-        if inserted_slots:
-            _insert_rows(
-                cursor,
-                "tracking_memberdayrollup",
-                owner[:2],
-                _ROLLUP_COLUMNS,
-                _day_rollup_rows(a, timezone_name=device.company_timezone, slots=inserted_slots),
-                _ROLLUP_CONFLICT,
-            )
     return stored
 
 
@@ -652,17 +684,7 @@ def _store_batch_sqlite(*, device: AuthenticatedDevice, batch: UploadBatch) -> i
         _check_time_entry_references(device=device, batch=batch)
         if not _claim_batch(cursor, a, device=device, batch=batch, now=now):
             return None
-        if time_entry_rows:
-            stored += len(
-                _insert_rows(
-                    cursor,
-                    "tracking_timeentry",
-                    owner,
-                    _TIME_ENTRY_COLUMNS,
-                    time_entry_rows,
-                    _TIME_ENTRY_CONFLICT + " RETURNING id",
-                )
-            )
+        stored += _insert_time_entries(cursor, owner, time_entry_rows)
         raw = connection.connection.cursor()
         try:
             if slot_values:
@@ -689,28 +711,13 @@ def _store_batch_sqlite(*, device: AuthenticatedDevice, batch: UploadBatch) -> i
                 )
         finally:
             raw.close()
-        if screenshot_rows:
-            stored += len(
-                _insert_rows(
-                    cursor,
-                    "tracking_screenshot",
-                    owner + _NO_IMAGE_YET,
-                    _SCREENSHOT_COLUMNS,
-                    screenshot_rows,
-                    _NEW_ROWS_ONLY,
-                )
-            )
-        cursor.execute(
-            "UPDATE devices_device SET last_seen_at = %s WHERE id = %s",
-            [a.datetime(now), a.uuid(device.id)],
+        stored += _finish_batch(
+            cursor,
+            a,
+            device=device,
+            owner=owner,
+            screenshot_rows=screenshot_rows,
+            inserted_slots=inserted_slots,
+            now=now,
         )
-        if inserted_slots:
-            _insert_rows(
-                cursor,
-                "tracking_memberdayrollup",
-                owner[:2],
-                _ROLLUP_COLUMNS,
-                _day_rollup_rows(a, timezone_name=device.company_timezone, slots=inserted_slots),
-                _ROLLUP_CONFLICT,
-            )
     return stored
