@@ -195,3 +195,35 @@ def test_a_long_gap_between_ticks_closes_every_slot_it_crossed(store: Store) -> 
         (T0 + dt.timedelta(seconds=10), 5),
     ]
     assert tracker.open_slot_started_at == T0 + dt.timedelta(seconds=15)
+
+
+def test_entry_seen_a_tick_late_across_a_boundary_is_covered_from_its_start(
+    store: Store,
+) -> None:
+    """`start` runs in another process; the tracker may first see the entry after the next slot
+    boundary has passed. The seconds before that boundary are still tracked time."""
+    clock = FakeClock(T0)
+    tracker = _tracker(store, clock, ScriptedSource(), Policy(version=1, slot_seconds=5))
+    tracker.tick()  # watching since 09:00:00, nothing tracked yet
+    clock.advance(4)
+    entry = start_entry(store, now=clock())  # 09:00:04
+    clock.advance(1.5)
+    assert tracker.tick() == []  # 09:00:05.5: first sight of the entry
+    finished = _run(tracker, clock, 5)  # to 09:00:10.5
+    assert [(s.started_at, s.length_seconds) for s in finished] == [
+        (T0 + dt.timedelta(seconds=4), 1),
+        (T0 + dt.timedelta(seconds=5), 5),
+    ]
+    assert {s.time_entry_id for s in finished} == {entry.id}
+
+
+def test_time_before_the_tracker_watched_is_not_filled_in(store: Store) -> None:
+    """An entry left open while `run` was not running: slots resume at the current slot only."""
+    entry = start_entry(store, now=T0)
+    clock = FakeClock(T0 + dt.timedelta(seconds=23))
+    tracker = _tracker(store, clock, ScriptedSource(), Policy(version=1, slot_seconds=5))
+    tracker.tick()
+    finished = _run(tracker, clock, 2)  # to 09:00:25
+    assert [(s.started_at, s.length_seconds, s.time_entry_id) for s in finished] == [
+        (T0 + dt.timedelta(seconds=20), 5, entry.id)
+    ]

@@ -70,6 +70,7 @@ class Tracker:
         self.policy = policy
         self.clock = clock
         self._slot: _OpenSlot | None = None
+        self._watching_since: dt.datetime | None = None
         self.spans = SpanBuilder(self.outbox, window)
 
     @property
@@ -86,6 +87,8 @@ class Tracker:
     def tick(self) -> list[ActivitySlot]:
         """Account one tick of activity; returns the slots finished (and recorded) by it."""
         now = self.clock()
+        if self._watching_since is None:
+            self._watching_since = now
         policy = self.policy()
         sample = self.source.sample()
         if not policy.capture_activity:  # off means not captured at all
@@ -108,9 +111,12 @@ class Tracker:
                     slot = self._new_slot(entry, slot.ends_at, policy.slot_seconds)
                 self._slot = slot
         if self._slot is None and entry is not None:
+            # An entry started while we were watching is covered from its first second, even
+            # though this tick sees it up to a tick later (perhaps across a slot boundary); time
+            # from before this process watched is not filled in, beyond the slot it started in.
             start = max(
                 entry.started_at,
-                slot_boundary(now, policy.slot_seconds),
+                slot_boundary(self._watching_since, policy.slot_seconds),
                 self._last_slot_end(entry.id) or entry.started_at,
             )
             self._slot = self._new_slot(entry, start, policy.slot_seconds)
