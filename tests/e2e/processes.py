@@ -37,6 +37,15 @@ def wait_until(predicate: Any, timeout: float, interval: float = 0.25, what: str
     raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
 
 
+def run_checked(program: str, args: tuple[str, ...], env: dict[str, str], timeout: float) -> str:
+    """Runs one of our console scripts to completion; its stdout, or a failure showing stderr."""
+    result = subprocess.run(
+        [str(BIN / program), *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, f"{program} {args} failed:\n{result.stderr}"
+    return result.stdout
+
+
 @contextlib.contextmanager
 def server_database(data_dir: Path) -> Iterator[dict[str, str]]:
     """Environment for a fresh server database: SQLite in data_dir, or a throwaway PostgreSQL
@@ -69,15 +78,7 @@ class ServerProcess:
         self.log_path = Path(env["WORKLENS_DATA_DIR"]) / "server.log"
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [str(BIN / "worklens-server"), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, f"worklens-server {args} failed:\n{result.stderr}"
-        return result.stdout
+        return run_checked("worklens-server", args, self.env, timeout=120)
 
     def query(self, code: str) -> Any:
         """Runs `code` in the server's Django shell; the code prints one JSON document."""
@@ -136,15 +137,7 @@ class AgentProcess:
         self.log_path = home / "run.log"
 
     def cli(self, *args: str) -> str:
-        result = subprocess.run(
-            [str(BIN / "worklens-agent"), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, f"worklens-agent {args} failed:\n{result.stderr}"
-        return result.stdout
+        return run_checked("worklens-agent", args, self.env, timeout=60)
 
     def status(self) -> dict[str, Any]:
         return dict(json.loads(self.cli("status", "--json")))
