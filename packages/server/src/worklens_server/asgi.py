@@ -1,4 +1,4 @@
-"""ASGI entry point, served by gunicorn with uvicorn workers (`worklens-server serve`)."""
+"""ASGI entry point, for hosts that run an ASGI server (`worklens-server serve` runs WSGI)."""
 
 import os
 
