@@ -151,7 +151,7 @@ class DeviceEventsUpload(WireModel):
         seen: set[uuid.UUID] = set()
         for event in self.events:
             if event.id in seen:
-                raise ValueError(f"event id {event.id} appears more than once")
+                raise ValueError(f"events hold the id {event.id} more than once")
             seen.add(event.id)
         return self
 
