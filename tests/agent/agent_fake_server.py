@@ -60,6 +60,8 @@ class FakeServer:
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Called (outside the lock) when a batch arrives, before it is answered.
     before_batch: Callable[[], None] | None = None
+    #: Called (outside the lock) when device events arrive, before they are answered.
+    before_events: Callable[[], None] | None = None
     #: Like batch_script, for PUT /api/v1/device and POST /api/v1/device/events.
     device_script: list[tuple[int, str] | None] = field(default_factory=list)
     events_script: list[tuple[int, str] | None] = field(default_factory=list)
@@ -93,6 +95,8 @@ class FakeServer:
     def handle(self, request: Recorded) -> tuple[int, bytes]:
         if request.path == "/api/v1/batches" and self.before_batch is not None:
             self.before_batch()
+        if request.path == "/api/v1/device/events" and self.before_events is not None:
+            self.before_events()
         with self.lock:
             self.requests.append(request)
             if request.path == "/api/v1/enroll":

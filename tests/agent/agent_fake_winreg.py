@@ -45,27 +45,27 @@ class FakeWinreg:
         return node
 
     # The winreg API (names as in the real module).
-    def OpenKey(self, key: Any, sub_key: str, reserved: int = 0, access: int = 0) -> FakeKey:  # noqa: N802
+    def OpenKey(self, key: Any, sub_key: str, reserved: int = 0, access: int = 0) -> FakeKey:
         return self._walk(key, sub_key, create=False)
 
-    def CreateKeyEx(self, key: Any, sub_key: str, reserved: int = 0, access: int = 0) -> FakeKey:  # noqa: N802
+    def CreateKeyEx(self, key: Any, sub_key: str, reserved: int = 0, access: int = 0) -> FakeKey:
         return self._walk(key, sub_key, create=True)
 
-    def EnumKey(self, key: FakeKey, index: int) -> str:  # noqa: N802
+    def EnumKey(self, key: FakeKey, index: int) -> str:
         names = list(key.subkeys)
         if index >= len(names):
             raise OSError(259, "No more data is available")
         return names[index]
 
-    def QueryValueEx(self, key: FakeKey, name: str) -> tuple[Any, int]:  # noqa: N802
+    def QueryValueEx(self, key: FakeKey, name: str) -> tuple[Any, int]:
         if name not in key.values:
             raise FileNotFoundError(2, "The system cannot find the file specified")
         return key.values[name]
 
-    def SetValueEx(self, key: FakeKey, name: str, reserved: int, kind: int, value: Any) -> None:  # noqa: N802
+    def SetValueEx(self, key: FakeKey, name: str, reserved: int, kind: int, value: Any) -> None:
         key.values[name] = (value, kind)
 
-    def DeleteValue(self, key: FakeKey, name: str) -> None:  # noqa: N802
+    def DeleteValue(self, key: FakeKey, name: str) -> None:
         if name not in key.values:
             raise FileNotFoundError(2, "The system cannot find the file specified")
         del key.values[name]

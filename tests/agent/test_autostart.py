@@ -107,7 +107,8 @@ def test_cli_autostart_on_status_off_with_a_real_desktop_entry(
 def test_desktop_entry_with_awkward_paths_is_valid(tmp_path: Path) -> None:
     backend = XdgAutostart(tmp_path)
     state = backend.enable(AWKWARD)
-    assert state.enabled and state.command == AWKWARD
+    assert state.enabled
+    assert state.command == AWKWARD
     assert backend.path.read_text(encoding="utf-8") == desktop_entry(AWKWARD)
     validator = shutil.which("desktop-file-validate")
     if validator:
@@ -133,7 +134,8 @@ def test_windows_run_key_with_winreg_replaced() -> None:
         "run",
     ]
     state = backend.enable(command)
-    assert state.enabled and state.command == command
+    assert state.enabled
+    assert state.command == command
     stored, kind = winreg.QueryValueEx(winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY), RUN_VALUE)
     assert kind == winreg.REG_SZ
     assert stored == subprocess.list2cmdline(command)
@@ -154,7 +156,8 @@ def test_macos_launch_agent_with_launchctl_replaced(tmp_path: Path) -> None:
     assert backend.status().enabled is False
     command = ["/Applications/WorkLens/bin/worklens-agent", "--home", "/Users/eli/wl", "run"]
     state = backend.enable(command)
-    assert state.enabled and state.command == command
+    assert state.enabled
+    assert state.command == command
     assert backend.path == tmp_path / "LaunchAgents" / "org.worklens.agent.plist"
     with backend.path.open("rb") as handle:
         plist = plistlib.load(handle)
