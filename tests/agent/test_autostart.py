@@ -92,6 +92,8 @@ def test_cli_autostart_on_status_off_with_a_real_desktop_entry(
             "location": str(desktop_file),
             "command": expected,
         }
+    assert main(["--home", str(home), "status"]) == 0
+    assert f"autostart: on ({desktop_file})" in capsys.readouterr().out.splitlines()
     # The written command really starts this agent: its `--version` answers.
     version = subprocess.run(
         [*expected[:-3], "--version"], capture_output=True, text=True, timeout=60, check=False

@@ -9,7 +9,16 @@ import pytest
 from agent_fake_winreg import FakeWinreg
 
 from worklens_agent import device
-from worklens_agent.device import BIOS_KEY, NDP_KEY, dotnet_versions, windows_hardware_model
+from worklens_agent.device import (
+    BIOS_KEY,
+    CRYPTOGRAPHY_KEY,
+    NDP_KEY,
+    dotnet_versions,
+    mac_platform_uuid,
+    machine_id_hash,
+    windows_hardware_model,
+    windows_machine_guid,
+)
 from worklens_agent.store import Store
 
 
@@ -25,6 +34,7 @@ def registry() -> FakeWinreg:
     reg.put(hklm, NDP_KEY + r"\v1.1.4322", Version="1.1.4322", Install=0)  # uninstalled
     reg.put(hklm, NDP_KEY + r"\CDF")  # not a version key
     reg.put(hklm, BIOS_KEY, SystemManufacturer="LENOVO", SystemProductName="20XK0016GE")
+    reg.put(hklm, CRYPTOGRAPHY_KEY, MachineGuid="4c4c4544-0042-3510-8052-b4c04f4e4b32")
     return reg
 
 
@@ -78,3 +88,24 @@ def test_device_info_on_windows_carries_the_dotnet_versions(
 
 def test_device_info_elsewhere_has_no_dotnet_versions(store: Store) -> None:
     assert device.device_info(store).dotnet_versions == []
+
+
+def test_machine_ids_of_windows_and_macos(
+    registry: FakeWinreg, monkeypatch: pytest.MonkeyPatch, store: Store
+) -> None:
+    assert windows_machine_guid(registry) == "4c4c4544-0042-3510-8052-b4c04f4e4b32"
+    assert windows_machine_guid(FakeWinreg()) == ""
+    ioreg = (
+        "+-o J314sAP  <class IOPlatformExpertDevice, id 0x100000256>\n"
+        '    "IOPlatformSerialNumber" = "C02XXXXXXX"\n'
+        '    "IOPlatformUUID" = "564DDC5B-7F1B-5A0C-9C7E-6A5A0C1B2D3E"\n'
+    )
+    assert mac_platform_uuid(ioreg) == "564DDC5B-7F1B-5A0C-9C7E-6A5A0C1B2D3E"
+    assert mac_platform_uuid("") == ""
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(device, "_winreg", lambda: registry)
+    hashed = machine_id_hash(store)
+    assert "4c4c4544" not in hashed  # only the hash leaves the device
+    assert hashed == machine_id_hash(store)  # stable: the same machine, the same hash
+    monkeypatch.setattr(device, "_winreg", FakeWinreg)
+    assert machine_id_hash(store) != hashed

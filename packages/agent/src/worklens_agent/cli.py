@@ -369,6 +369,12 @@ def _status(store: Store, args: argparse.Namespace) -> int:
             f"{batch['detail']}"
         )
     lines.append(f"policy version: {report['policy_version']}")
+    autostart = report["autostart"]
+    lines.append(
+        f"autostart: {'on' if autostart['enabled'] else 'off'} ({autostart['location']})"
+        if autostart["enabled"] is not None
+        else f"autostart: unknown ({autostart['problem']})"
+    )
     for source in report["sources"]["sources"]:
         state = "available" if source["available"] else f"unavailable: {source['reason']}"
         lines.append(f"source {source['name']}: {state}")

@@ -31,15 +31,43 @@ def installation_id(store: Store) -> uuid.UUID:
     return uuid.UUID(value)
 
 
-def machine_id_hash(store: Store) -> str:
-    raw = ""
+def _os_machine_id() -> str:
+    """The OS's own id of this machine: /etc/machine-id, Windows' MachineGuid, the Mac's
+    IOPlatformUUID; "" when there is none."""
+    if sys.platform == "win32":
+        return windows_machine_guid(_winreg())
+    if sys.platform == "darwin":
+        try:
+            done = subprocess.run(
+                ["ioreg", "-rd1", "-c", "IOPlatformExpertDevice"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return mac_platform_uuid(done.stdout)
     for path in MACHINE_ID_FILES:
         try:
             raw = path.read_text().strip()
         except OSError:
             continue
         if raw:
-            break
+            return raw
+    return ""
+
+
+def mac_platform_uuid(ioreg_output: str) -> str:
+    """`"IOPlatformUUID" = "564D...-..."` from `ioreg -rd1 -c IOPlatformExpertDevice`."""
+    for line in ioreg_output.splitlines():
+        if '"IOPlatformUUID"' in line and "=" in line:
+            return line.split("=", 1)[1].strip().strip('"')
+    return ""
+
+
+def machine_id_hash(store: Store) -> str:
+    raw = _os_machine_id()
     if not raw:  # no machine id (containers, other OSes): a random one, kept per install
         raw = store.get("machine_id_fallback") or ""
         if not raw:
@@ -111,6 +139,7 @@ def _hardware_model() -> str:
 
 NDP_KEY = r"SOFTWARE\Microsoft\NET Framework Setup\NDP"
 BIOS_KEY = r"HARDWARE\DESCRIPTION\System\BIOS"
+CRYPTOGRAPHY_KEY = r"SOFTWARE\Microsoft\Cryptography"
 #: .NET (Core) / .NET 5+ runtimes: one directory per version under each of these.
 DOTNET_SHARED_RUNTIMES = ("Microsoft.NETCore.App", "Microsoft.WindowsDesktop.App")
 
@@ -195,6 +224,14 @@ def dotnet_versions(winreg: Any, roots: list[Path]) -> list[str]:
     for version in (*_framework_versions(winreg), *_runtime_versions(roots)):
         seen.setdefault(version[:255], None)
     return list(seen)[:32]
+
+
+def windows_machine_guid(winreg: Any) -> str:
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, CRYPTOGRAPHY_KEY) as key:
+            return str(_value(winreg, key, "MachineGuid") or "")
+    except OSError:
+        return ""
 
 
 def windows_hardware_model(winreg: Any) -> str:
