@@ -16,6 +16,7 @@ from worklens_agent.cli import main
 from worklens_agent.device_sync import INSTALLED_KEY, UNINSTALL_KEY, pending_events, record_install
 from worklens_agent.entries import start_entry
 from worklens_agent.store import DB_NAME, Store
+from worklens_agent.uninstall import running_agent_pid
 
 
 @pytest.fixture(autouse=True)
@@ -142,16 +143,28 @@ def test_not_enrolled_needs_no_server(home: Path, capsys: pytest.CaptureFixture[
     assert not home.exists()
 
 
-def test_a_running_agent_blocks_uninstall(enrolled_home: Path, fake_server: FakeServer) -> None:
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+def test_a_running_agent_blocks_uninstall(
+    enrolled_home: Path, fake_server: FakeServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    sleeper = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(60)", "worklens-agent", "run"]
+    )
     try:
         with Store(enrolled_home) as store:
             store.set("sources", {"pid": sleeper.pid, "sources": []})
         assert main(["--home", str(enrolled_home), "uninstall"]) == 1
+        assert "`worklens-agent run` is running" in capsys.readouterr().err
+        with Store(enrolled_home) as store:  # a pid now used by another program: not the agent
+            assert running_agent_pid(store) == sleeper.pid
+            store.set("sources", {"pid": other.pid, "sources": []})
+            assert running_agent_pid(store) is None
+            store.set("sources", {"pid": sleeper.pid, "sources": []})
         assert _uninstalls(fake_server) == []
         assert (enrolled_home / DB_NAME).exists()
     finally:
-        sleeper.kill()
-        sleeper.wait()
+        for process in (sleeper, other):
+            process.kill()
+            process.wait()
     assert os.path.exists(enrolled_home / DB_NAME)
     assert main(["--home", str(enrolled_home), "uninstall"]) == 0  # stopped: now it goes

@@ -42,7 +42,7 @@ class UninstallReport:
     left_in_home: list[str] = field(default_factory=list)
 
 
-def _running_agent_pid(store: Store) -> int | None:
+def running_agent_pid(store: Store) -> int | None:
     """The pid of a `worklens-agent run` that is still alive, from what it reported at start."""
     pid = (store.get("sources") or {}).get("pid")
     if not isinstance(pid, int) or pid == os.getpid():
@@ -51,7 +51,11 @@ def _running_agent_pid(store: Store) -> int | None:
         os.kill(pid, 0)
     except OSError:  # gone, or another user's process that reused the pid
         return None
-    return pid
+    try:  # where /proc exists, a pid reused by some other program does not count
+        command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return pid
+    return pid if b"worklens" in command_line else None
 
 
 def _uninstall_event(store: Store, keep_data: bool) -> DeviceEvent:
@@ -93,7 +97,7 @@ def uninstall(
     home: Path, autostart: Autostart, *, keep_data: bool = False, force: bool = False
 ) -> UninstallReport:
     with Store(home) as store:
-        pid = _running_agent_pid(store)
+        pid = running_agent_pid(store)
         if pid is not None:
             raise UninstallRefused(
                 f"`worklens-agent run` is running (pid {pid}); stop it first, then uninstall"
