@@ -16,7 +16,18 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from worklens_wire.v1 import BatchAck, EnrollResponse, Policy, ProjectOut, TaskOut, UploadBatch
+from worklens_wire.v1 import (
+    BatchAck,
+    DeviceEventsAck,
+    DeviceEventsUpload,
+    DeviceInfo,
+    EnrollResponse,
+    Policy,
+    ProjectOut,
+    TaskOut,
+    UploadBatch,
+    VersionInfo,
+)
 
 PROJECT_ID = uuid.UUID("0190a000-0000-7000-8000-000000000001")
 TASK_ID = uuid.UUID("0190a000-0000-7000-8000-000000000002")
@@ -49,6 +60,30 @@ class FakeServer:
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Called (outside the lock) when a batch arrives, before it is answered.
     before_batch: Callable[[], None] | None = None
+    #: Called (outside the lock) when device events arrive, before they are answered.
+    before_events: Callable[[], None] | None = None
+    #: Like batch_script, for PUT /api/v1/device and POST /api/v1/device/events.
+    device_script: list[tuple[int, str] | None] = field(default_factory=list)
+    events_script: list[tuple[int, str] | None] = field(default_factory=list)
+    #: Device events stored, by id (a re-sent event is stored once, as on the real server).
+    stored_events: dict[uuid.UUID, Any] = field(default_factory=dict)
+    version: VersionInfo = field(
+        default_factory=lambda: VersionInfo(server_version="0.1.0", latest_agent_version="0.1.0")
+    )
+
+    def device_puts(self) -> list[DeviceInfo]:
+        return [
+            DeviceInfo.model_validate_json(r.body)
+            for r in self.requests
+            if r.path == "/api/v1/device" and r.method == "PUT"
+        ]
+
+    def event_posts(self) -> list[DeviceEventsUpload]:
+        return [
+            DeviceEventsUpload.model_validate_json(r.body)
+            for r in self.requests
+            if r.path == "/api/v1/device/events"
+        ]
 
     def batches(self) -> list[UploadBatch]:
         return [
@@ -60,6 +95,8 @@ class FakeServer:
     def handle(self, request: Recorded) -> tuple[int, bytes]:
         if request.path == "/api/v1/batches" and self.before_batch is not None:
             self.before_batch()
+        if request.path == "/api/v1/device/events" and self.before_events is not None:
+            self.before_events()
         with self.lock:
             self.requests.append(request)
             if request.path == "/api/v1/enroll":
@@ -73,6 +110,8 @@ class FakeServer:
                     member_email="emp@example.com",
                 )
                 return 201, response.model_dump_json().encode()
+            if request.path == "/api/v1/version":  # needs no token
+                return 200, self.version.model_dump_json().encode()
             if request.headers.get("authorization") != f"Bearer {TOKEN}":
                 return 401, b'{"detail": "invalid device token"}'
             if request.path == "/api/v1/policy":
@@ -85,7 +124,22 @@ class FakeServer:
                 ]
                 return 200, json.dumps([p.model_dump(mode="json") for p in projects]).encode()
             if request.path == "/api/v1/device":
+                if self.device_script and (step := self.device_script.pop(0)) is not None:
+                    return step[0], json.dumps({"detail": step[1]}).encode()
+                DeviceInfo.model_validate_json(request.body)
                 return 204, b""
+            if request.path == "/api/v1/device/events":
+                if self.events_script and (step := self.events_script.pop(0)) is not None:
+                    return step[0], json.dumps({"detail": step[1]}).encode()
+                upload = DeviceEventsUpload.model_validate_json(request.body)
+                fresh = [e for e in upload.events if e.id not in self.stored_events]
+                self.stored_events.update({e.id: e for e in fresh})
+                events_ack = DeviceEventsAck(
+                    received=len(upload.events),
+                    stored=len(fresh),
+                    duplicates=len(upload.events) - len(fresh),
+                )
+                return 200, events_ack.model_dump_json().encode()
             if request.path == "/api/v1/batches":
                 if self.batch_script:
                     step = self.batch_script.pop(0)

@@ -16,7 +16,7 @@ from agent_fake_server import PROJECT_ID, TASK_ID, FakeServer
 
 from worklens_agent.outbox import Outbox
 from worklens_agent.store import Store
-from worklens_wire.v1 import TimeEntry
+from worklens_wire.v1 import TimeEntry, VersionInfo
 
 AGENT = shutil.which("worklens-agent", path=str(Path(sys.executable).parent)) or "worklens-agent"
 
@@ -96,6 +96,9 @@ def test_run_tracks_uploads_and_flushes_on_sigterm(home: Path, fake_server: Fake
         1,
         "worklens-agent: enrollment refused: enrollment code is invalid",
     )
+    fake_server.version = VersionInfo(
+        server_version="0.9.0", latest_agent_version="99.0", agent_download_url="https://dl/a"
+    )
     runner = subprocess.Popen(
         [AGENT, "--home", str(home), "run"], env=_env(), stderr=subprocess.PIPE, text=True
     )
@@ -127,6 +130,10 @@ def test_run_tracks_uploads_and_flushes_on_sigterm(home: Path, fake_server: Fake
     }
     device_puts = [r.json() for r in fake_server.requests if r.path == "/api/v1/device"]
     assert device_puts[0]["sources"][1]["reason"] == "no X display (DISPLAY is not set)"
+    assert len(device_puts) == 1  # the info did not change during the run: sent once
+    installs = [e for u in fake_server.event_posts() for e in u.events if e.kind == "install"]
+    assert len({e.id for e in installs}) == 1  # recorded once, at enrollment
+    assert status["update_available"] == {"latest_version": "99.0", "download_url": "https://dl/a"}
 
     with Store(home) as store:
         journal = Outbox(store).items()

@@ -1,4 +1,4 @@
-"""`worklens-agent`: enroll, start, stop, status, run."""
+"""`worklens-agent`: enroll, start, stop, status, run, autostart, uninstall."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ import logging
 import sys
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from worklens_agent import __version__
+from worklens_agent.autostart import agent_command, autostart_for_platform
 from worklens_agent.client import AgentApi, ApiError, parse_uuid
 from worklens_agent.device import device_info
+from worklens_agent.device_sync import record_install, remember_acked_info, send_pending_events
 from worklens_agent.enrollment import load_enrollment, save_enrollment
 from worklens_agent.entries import TrackingError, current_entry, start_entry, stop_entry
 from worklens_agent.home import resolve_home
@@ -23,6 +26,8 @@ from worklens_agent.policy import cached_policy
 from worklens_agent.screenshots import ScreenshotError, ScreenshotFiles
 from worklens_agent.sources import display_problem
 from worklens_agent.store import Store, utcnow
+from worklens_agent.uninstall import UninstallRefused, uninstall
+from worklens_agent.updates import UPDATE_KEY
 from worklens_wire.v1 import ProjectOut
 
 log = logging.getLogger("worklens_agent")
@@ -58,6 +63,22 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("run", help="run the tracker and uploader until SIGTERM/SIGINT")
 
+    autostart = commands.add_parser("autostart", help="start the agent at login: on, off, status")
+    autostart.add_argument("state", choices=("on", "off", "status"))
+
+    uninstall = commands.add_parser(
+        "uninstall",
+        help="stop starting at login, tell the server, then delete this agent's data",
+    )
+    uninstall.add_argument(
+        "--keep-data", action="store_true", help="keep the agent's data directory"
+    )
+    uninstall.add_argument(
+        "--force",
+        action="store_true",
+        help="uninstall even when the server cannot be told (data not uploaded is lost)",
+    )
+
     shots = commands.add_parser("screenshots", help="review screenshots before they are sent")
     shot_commands = shots.add_subparsers(dest="screenshot_command", required=True)
     shot_list = shot_commands.add_parser("list", help="screenshots waiting on this device")
@@ -85,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from worklens_agent.runner import run
 
             return run(home)
+        if args.command == "uninstall":
+            return _uninstall(home, args)
         with Store(home) as store:
             handler = {
                 "enroll": _enroll,
@@ -92,23 +115,32 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "stop": _stop,
                 "status": _status,
                 "screenshots": _screenshots,
+                "autostart": _autostart,
             }[args.command]
             return handler(store, args)
-    except (CliError, TrackingError, ScreenshotError) as exc:
+    except (CliError, TrackingError, ScreenshotError, UninstallRefused) as exc:
         print(f"worklens-agent: {exc}", file=sys.stderr)
         return 1
 
 
 def _enroll(store: Store, args: argparse.Namespace) -> int:
     url = args.url.rstrip("/")
+    device = device_info(store)
     try:
         with AgentApi(url) as api:
-            response = api.enroll(args.code, device_info(store))
+            response = api.enroll(args.code, device)
     except ApiError as exc:
         raise CliError(f"enrollment refused: {exc.detail}") from exc
     except httpx.HTTPError as exc:
         raise CliError(f"cannot reach {url}: {exc}") from exc
     save_enrollment(store, url, response)
+    remember_acked_info(store, device)
+    record_install(store)
+    try:  # the install event goes now if it can; else with the run's next device sync
+        with AgentApi(url, response.token) as api:
+            send_pending_events(store, api)
+    except (ApiError, httpx.HTTPError) as exc:
+        log.warning("install event not sent yet: %s", exc)
     print(
         f"Enrolled as device {response.device_id} of {response.company_name} "
         f"({response.member_email})"
@@ -205,7 +237,53 @@ def status_report(store: Store) -> dict[str, Any]:
         "policy_version": cached_policy(store).version,
         "policy_fetched_at": store.get("policy_fetched_at"),
         "sources": sources,
+        "update_available": store.get(UPDATE_KEY),
+        "autostart": _autostart_report(store),
     }
+
+
+def _autostart_report(store: Store) -> dict[str, Any]:
+    try:
+        state = autostart_for_platform().status()
+    except OSError as exc:
+        return {"enabled": None, "location": "", "command": [], "problem": str(exc)}
+    return {"enabled": state.enabled, "location": state.location, "command": state.command}
+
+
+def _autostart(store: Store, args: argparse.Namespace) -> int:
+    backend = autostart_for_platform()
+    if args.state == "on":
+        state = backend.enable(agent_command(store.home))
+    elif args.state == "off":
+        state = backend.disable()
+    else:
+        state = backend.status()
+    if state.enabled:
+        print(f"autostart: on ({state.location} runs: {' '.join(state.command)})")
+    else:
+        print(f"autostart: off ({state.location})")
+    return 0
+
+
+def _uninstall(home: Path, args: argparse.Namespace) -> int:
+    report = uninstall(home, autostart_for_platform(), keep_data=args.keep_data, force=args.force)
+    if report.server == "acknowledged":
+        print("The server acknowledged the uninstall.")
+    elif report.server == "not enrolled":
+        print("Not enrolled: no server to tell.")
+    else:
+        print(f"The server was NOT told: {report.server}")
+    print(f"Autostart removed ({report.autostart_removed}).")
+    if not report.data_deleted:
+        print(f"Agent data kept in {home}.")
+    elif report.left_in_home:
+        print(
+            f"Agent data deleted; {home} is kept, it holds other files: "
+            + ", ".join(report.left_in_home)
+        )
+    else:
+        print(f"Agent data deleted ({home}).")
+    return 0
 
 
 def _screenshots(store: Store, args: argparse.Namespace) -> int:
@@ -279,6 +357,10 @@ def _status(store: Store, args: argparse.Namespace) -> int:
         )
     else:
         lines.append("last upload: never")
+    update = report["update_available"]
+    if update:
+        where = f" from {update['download_url']}" if update["download_url"] else ""
+        lines.append(f"update available: worklens-agent {update['latest_version']}{where}")
     if report["upload_blocked"]:
         lines.append(f"uploading stopped: {report['upload_blocked']}")
     for batch in report["rejected_batches"]:
@@ -287,6 +369,12 @@ def _status(store: Store, args: argparse.Namespace) -> int:
             f"{batch['detail']}"
         )
     lines.append(f"policy version: {report['policy_version']}")
+    autostart = report["autostart"]
+    lines.append(
+        f"autostart: {'on' if autostart['enabled'] else 'off'} ({autostart['location']})"
+        if autostart["enabled"] is not None
+        else f"autostart: unknown ({autostart['problem']})"
+    )
     for source in report["sources"]["sources"]:
         state = "available" if source["available"] else f"unavailable: {source['reason']}"
         lines.append(f"source {source['name']}: {state}")

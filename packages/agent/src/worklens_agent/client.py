@@ -12,12 +12,16 @@ from pydantic import TypeAdapter
 from worklens_agent import __version__
 from worklens_wire.v1 import (
     BatchAck,
+    DeviceEvent,
+    DeviceEventsAck,
+    DeviceEventsUpload,
     DeviceInfo,
     EnrollRequest,
     EnrollResponse,
     Policy,
     ProjectOut,
     ScreenshotAck,
+    VersionInfo,
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -129,6 +133,19 @@ class AgentApi:
             content=device.model_dump_json(),
             headers={"Content-Type": "application/json"},
         )
+
+    def post_device_events(self, events: list[DeviceEvent]) -> DeviceEventsAck:
+        response = self._request(
+            "POST",
+            "/api/v1/device/events",
+            content=DeviceEventsUpload(events=events).model_dump_json(),
+            headers={"Content-Type": "application/json"},
+        )
+        return DeviceEventsAck.model_validate_json(response.content)
+
+    def version(self) -> VersionInfo:
+        """The server's version and the newest agent; needs no token."""
+        return VersionInfo.model_validate_json(self._request("GET", "/api/v1/version").content)
 
 
 def parse_uuid(text: str) -> uuid.UUID | None:

@@ -19,7 +19,7 @@ from types import FrameType
 import httpx
 
 from worklens_agent.client import AgentApi, ApiError
-from worklens_agent.device import device_info
+from worklens_agent.device_sync import record_install, sync_device
 from worklens_agent.enrollment import load_enrollment
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
@@ -27,6 +27,7 @@ from worklens_agent.screenshots import screenshot_loop
 from worklens_agent.sources import open_sources
 from worklens_agent.store import Store, to_text, utcnow
 from worklens_agent.tracker import Tracker
+from worklens_agent.updates import CHECK_EVERY_SECONDS, check_for_update
 from worklens_agent.uploader import Outcome, Uploader
 from worklens_wire.v1 import CaptureSource, Policy
 
@@ -83,16 +84,17 @@ def _upload_loop(home: Path, stop: threading.Event, interval: float) -> None:
 
 def _policy_loop(home: Path, stop: threading.Event, sources: list[CaptureSource]) -> None:
     with Store(home) as store:
-        reported = False
+        next_update_check = 0.0  # at start, then daily; a failed check is retried next round
         while not stop.is_set():
             enrollment = load_enrollment(store)
             if enrollment is not None:
                 try:
                     with enrollment.api() as api:
                         refresh_policy(store, api)
-                        if not reported:
-                            api.put_device(device_info(store, sources))
-                            reported = True
+                        sync_device(store, api, sources)  # only what changed or is unsent
+                        if time.monotonic() >= next_update_check:
+                            check_for_update(store, api)
+                            next_update_check = time.monotonic() + CHECK_EVERY_SECONDS
                 except (httpx.HTTPError, ApiError, OSError) as exc:
                     log.warning("policy/device refresh failed: %s", exc)
             stop.wait(REFRESH_SECONDS)
@@ -128,6 +130,7 @@ def run(home: Path) -> int:
     signal.signal(signal.SIGINT, on_signal)
 
     with Store(home) as store:
+        record_install(store)
         enrollment = load_enrollment(store)
         if enrollment is not None:  # fetch the policy before opening sources: it decides them
             try:

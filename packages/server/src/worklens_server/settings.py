@@ -1,7 +1,8 @@
 """Settings, driven by the environment so one build runs in development, tests and production.
 
 Environment: DATABASE_URL, WORKLENS_DATA_DIR, SECRET_KEY, DEBUG, ALLOWED_HOSTS, EMAIL_HOST,
-EMAIL_PORT, DEFAULT_FROM_EMAIL, WORKLENS_ENCRYPTION_KEY.
+EMAIL_PORT, DEFAULT_FROM_EMAIL, WORKLENS_ENCRYPTION_KEY, WORKLENS_LATEST_AGENT_VERSION,
+WORKLENS_AGENT_DOWNLOAD_URL.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+
+from worklens_server import __version__ as SERVER_VERSION
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -213,6 +216,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 #: Largest /api/v1/batches body accepted, in bytes.
 WORKLENS_MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+#: The newest agent release and where to get it, as GET /api/v1/version tells agents. By default
+#: the agent of the server's own release, which ships alongside it.
+WORKLENS_LATEST_AGENT_VERSION = os.environ.get("WORKLENS_LATEST_AGENT_VERSION") or SERVER_VERSION
+WORKLENS_AGENT_DOWNLOAD_URL = os.environ.get("WORKLENS_AGENT_DOWNLOAD_URL", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -114,6 +114,65 @@ class EnrollResponse(WireModel):
     member_email: str
 
 
+class DeviceEvent(WireModel):
+    """Something that happened to the agent's installation on the device, as the agent saw it.
+
+    The id is generated on the device, so re-sending an event (after a lost acknowledgement) is
+    stored once. `details` holds a few short facts (e.g. `{"keep_data": "true"}`).
+    """
+
+    id: ClientId
+    kind: Literal["install", "uninstall"]
+    at: UtcDatetime
+    agent_version: Annotated[str, Field(min_length=1, max_length=32)]
+    details: dict[Annotated[str, Field(min_length=1, max_length=64)], ShortText] = Field(
+        default_factory=dict, max_length=16
+    )
+
+
+#: Upper bound on events in one DeviceEventsUpload (an agent has one or two to send).
+MAX_DEVICE_EVENTS = 100
+
+
+class DeviceEventsUpload(WireModel):
+    """Body of `POST /api/v1/device/events`.
+
+    Device events have their own endpoint rather than a list inside UploadBatch: the uninstall
+    command must get its acknowledgement before it deletes anything, straight away, and must not
+    wait behind (or be refused with) a backlog of tracked data in the outbox; and the batch path
+    stays the bulk path it is tuned to be. Additive to v1: older agents never call it.
+    """
+
+    contract_version: Literal["v1"] = CONTRACT_VERSION
+    events: list[DeviceEvent] = Field(min_length=1, max_length=MAX_DEVICE_EVENTS)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> DeviceEventsUpload:
+        seen: set[uuid.UUID] = set()
+        for event in self.events:
+            if event.id in seen:
+                raise ValueError(f"events hold the id {event.id} more than once")
+            seen.add(event.id)
+        return self
+
+
+class DeviceEventsAck(WireModel):
+    """After this the agent may forget the events: each is stored exactly once on the server."""
+
+    received: int
+    stored: int
+    duplicates: int
+
+
+class VersionInfo(WireModel):
+    """`GET /api/v1/version`, needing no token: what the server runs and which agent is newest."""
+
+    contract_version: Literal["v1"] = CONTRACT_VERSION
+    server_version: Annotated[str, Field(min_length=1, max_length=32)]
+    latest_agent_version: Annotated[str, Field(min_length=1, max_length=32)]
+    agent_download_url: Annotated[str, Field(max_length=2048)] = ""
+
+
 # --- policy ----------------------------------------------------------------------------------
 
 

@@ -37,6 +37,8 @@ class Device(models.Model):
     dotnet_versions = models.JSONField(default=_empty_list, blank=True)
     #: The wire's CaptureSource list: which kinds of capture work on the device, and why not.
     sources = models.JSONField(default=_empty_list, blank=True)
+    #: Set by the agent's uninstall event, cleared by a later install event.
+    uninstalled_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.hostname or self.id} of {self.member}"
@@ -55,3 +57,35 @@ class EnrollmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"enrollment code for {self.member}"
+
+
+def _empty_dict() -> dict[str, object]:
+    return {}
+
+
+class DeviceEvent(models.Model):
+    """One entry in a device's history. Install and uninstall events come from the agent with its
+    own UUIDv7 id, which is the primary key, so a re-sent event is stored once (the insert is
+    `ON CONFLICT DO NOTHING`, not a read first); the server writes the others."""
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", "enrolled"
+        INSTALL = "install", "installed"
+        UNINSTALL = "uninstall", "uninstalled"
+        INFO_CHANGED = "info_changed", "device information changed"
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    #: When it happened: the agent's clock for agent events, the server's for the others.
+    at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    #: install/uninstall: the agent version and the event's details; info_changed: for each
+    #: changed field, {"from": old, "to": new}.
+    details = models.JSONField(default=_empty_dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "at"], name="devices_event_device_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of device {self.device_id} at {self.at:%Y-%m-%d %H:%M}"

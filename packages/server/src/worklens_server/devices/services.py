@@ -7,13 +7,15 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from worklens_server.companies.models import Member
-from worklens_server.devices.models import Device, EnrollmentCode
-from worklens_wire.v1 import DeviceInfo
+from worklens_server.devices.models import Device, DeviceEvent, EnrollmentCode
+from worklens_wire import new_id
+from worklens_wire.v1 import DeviceEventsAck, DeviceEventsUpload, DeviceInfo
 
 ENROLLMENT_CODE_LIFETIME = dt.timedelta(days=7)
 # Crockford-style alphabet: no 0/O, 1/I/L, so a code read aloud or typed survives.
@@ -95,11 +97,96 @@ def enroll_device(*, code: str, info: DeviceInfo) -> Enrollment:
     )
     enrollment_code.device = device
     enrollment_code.save(update_fields=["device"])
+    DeviceEvent.objects.create(
+        id=new_id(),
+        device=device,
+        kind=DeviceEvent.Kind.ENROLLED,
+        at=now,
+        received_at=now,
+        details={"member_id": str(enrollment_code.member_id), **_history_fields(info)},
+    )
     return Enrollment(device=device, token=token)
 
 
+def _history_fields(info: DeviceInfo) -> dict[str, Any]:
+    """The device fields as JSON values, as the history keeps them."""
+    fields = _device_fields(info)
+    fields["installation_id"] = str(info.installation_id)
+    return fields
+
+
+@transaction.atomic
 def update_device_info(*, device_id: uuid.UUID, info: DeviceInfo) -> None:
-    Device.objects.filter(pk=device_id).update(last_seen_at=timezone.now(), **_device_fields(info))
+    """Store the device's current information; when any of it differs from what was stored,
+    keep an `info_changed` history row naming each changed field, old and new value."""
+    now = timezone.now()
+    new = _history_fields(info)
+    stored = Device.objects.select_for_update().filter(pk=device_id).values(*new.keys()).first()
+    if stored is None:
+        return
+    stored["installation_id"] = str(stored["installation_id"])
+    changed = {
+        name: {"from": stored[name], "to": value}
+        for name, value in new.items()
+        if stored[name] != value
+    }
+    Device.objects.filter(pk=device_id).update(last_seen_at=now, **_device_fields(info))
+    if changed:
+        DeviceEvent.objects.create(
+            id=new_id(),
+            device_id=device_id,
+            kind=DeviceEvent.Kind.INFO_CHANGED,
+            at=now,
+            received_at=now,
+            details=changed,
+        )
+
+
+_INSERT_EVENT_SQL = (
+    "INSERT INTO devices_deviceevent (id, device_id, kind, at, received_at, details) "
+    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING"
+)
+
+
+def _event_row(*values: tuple[str, object]) -> list[Any]:
+    """Column values as the database stores them (UUIDs as hex on SQLite, JSON as text...)."""
+    field = DeviceEvent._meta.get_field
+    return [
+        field(name).get_db_prep_value(value, connection, prepared=False)  # type: ignore[union-attr]
+        for name, value in values
+    ]
+
+
+@transaction.atomic
+def record_device_events(*, device_id: uuid.UUID, upload: DeviceEventsUpload) -> DeviceEventsAck:
+    """Store the agent's install/uninstall events, each once: the insert is
+    `ON CONFLICT (id) DO NOTHING` and its row count says whether it was new. Only new events move
+    the device's `uninstalled_at`, so a re-sent old install cannot undo a later uninstall."""
+    now = timezone.now()
+    stored = 0
+    with connection.cursor() as cursor:
+        for event in upload.events:
+            details = {"agent_version": event.agent_version, **event.details}
+            row = _event_row(
+                ("id", event.id),
+                ("device", device_id),
+                ("kind", event.kind),
+                ("at", event.at),
+                ("received_at", now),
+                ("details", details),
+            )
+            cursor.execute(_INSERT_EVENT_SQL, row)
+            if cursor.rowcount != 1:
+                continue
+            stored += 1
+            devices = Device.objects.filter(pk=device_id)
+            if event.kind == "uninstall":
+                devices.update(uninstalled_at=event.at)
+            else:
+                devices.filter(uninstalled_at__lt=event.at).update(uninstalled_at=None)
+    Device.objects.filter(pk=device_id).update(last_seen_at=now)
+    received = len(upload.events)
+    return DeviceEventsAck(received=received, stored=stored, duplicates=received - stored)
 
 
 def revoke_device(*, device: Device) -> None:

@@ -9,12 +9,14 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from worklens_server import __version__ as SERVER_VERSION
 from worklens_server.companies.selectors import list_company_projects
 from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.devices.services import (
     EnrollmentRefused,
     enroll_device,
     mark_device_seen,
+    record_device_events,
     update_device_info,
 )
 from worklens_server.ingest.auth import device_auth
@@ -25,6 +27,8 @@ from worklens_server.tracking.services import store_screenshot
 from worklens_wire.v1 import (
     MAX_SCREENSHOT_BYTES,
     BatchAck,
+    DeviceEventsAck,
+    DeviceEventsUpload,
     DeviceInfo,
     EnrollRequest,
     EnrollResponse,
@@ -34,6 +38,7 @@ from worklens_wire.v1 import (
     ScreenshotAck,
     ScreenshotRecord,
     UploadBatch,
+    VersionInfo,
 )
 
 router = Router(tags=["agent"])
@@ -83,6 +88,23 @@ def projects(request: HttpRequest) -> list[ProjectOut]:
 def put_device(request: HttpRequest, payload: DeviceInfo) -> Status[None]:
     update_device_info(device_id=_device(request).id, info=payload)
     return Status(204, None)
+
+
+@router.post("/device/events", response={200: DeviceEventsAck, **_ERRORS}, auth=device_auth)
+def post_device_events(request: HttpRequest, payload: DeviceEventsUpload) -> DeviceEventsAck:
+    """Install/uninstall events of this device, each stored once by its client id. The agent's
+    uninstall command deletes nothing before this answer."""
+    return record_device_events(device_id=_device(request).id, upload=payload)
+
+
+@router.get("/version", response={200: VersionInfo})
+def version(request: HttpRequest) -> VersionInfo:
+    """Needs no token: an agent not (or no longer) enrolled can still learn of updates."""
+    return VersionInfo(
+        server_version=SERVER_VERSION,
+        latest_agent_version=settings.WORKLENS_LATEST_AGENT_VERSION,
+        agent_download_url=settings.WORKLENS_AGENT_DOWNLOAD_URL,
+    )
 
 
 _BATCH_BODY = {
