@@ -104,9 +104,9 @@ class Wanted:
         url = policy.capture_apps and policy.capture_urls  # a URL only ever goes on an app span
         return cls(url=url, title=url and policy.capture_titles)
 
-    def answer(self, **extra: Any) -> dict[str, Any]:
+    def answer(self, *, stored: bool, recheck_seconds: int) -> dict[str, Any]:
         wanted = {"url": self.url, "title": self.title}
-        return {**extra, "wanted": wanted, "recheck_seconds": RECHECK_SECONDS}
+        return {"stored": stored, "wanted": wanted, "recheck_seconds": recheck_seconds}
 
 
 class StoredPolicy:
@@ -149,6 +149,7 @@ class BrowserBridge:
         port: int = DEFAULT_PORT,
         tabs: LatestTabs | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
+        recheck_seconds: int = RECHECK_SECONDS,
     ) -> None:
         if not token:
             raise ValueError("the bridge needs a pairing token")
@@ -156,6 +157,7 @@ class BrowserBridge:
         self._token = token.encode()
         self._policy = policy
         self._clock = clock
+        self._recheck_seconds = recheck_seconds
         self._requested_port = port
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -207,9 +209,9 @@ class BrowserBridge:
         wanted = Wanted.by(self._policy())
         if not wanted.url:
             self.tabs.clear()  # nothing received while URLs were on may be used now either
-            return wanted.answer(stored=False)
+            return wanted.answer(stored=False, recheck_seconds=self._recheck_seconds)
         if report.url is None:  # the extension asking what is wanted
-            return wanted.answer(stored=False)
+            return wanted.answer(stored=False, recheck_seconds=self._recheck_seconds)
         now = self._clock()
         title = report.title[:MAX_TITLE_LENGTH] if wanted.title and report.title else None
         self.tabs.put(
@@ -222,7 +224,7 @@ class BrowserBridge:
                 received_at=now,
             )
         )
-        return wanted.answer(stored=True)
+        return wanted.answer(stored=True, recheck_seconds=self._recheck_seconds)
 
 
 class _Server(ThreadingHTTPServer):
