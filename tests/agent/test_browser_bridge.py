@@ -122,6 +122,37 @@ def test_only_extension_origins_may_call(bridge: Bridge, origin: str) -> None:
     assert bridge.bridge.tabs.snapshot() == {}
 
 
+FIREFOX_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+
+
+@pytest.mark.parametrize("origin", ["null", None])
+def test_firefox_hiding_the_extension_origin_is_accepted(
+    bridge: Bridge, origin: str | None
+) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}", "User-Agent": FIREFOX_UA}
+    if origin is not None:
+        headers["Origin"] = origin
+    response = httpx.post(
+        bridge.url, json={**REPORT, "browser": "firefox"}, headers=headers, timeout=5
+    )
+    assert response.status_code == 200
+    assert set(bridge.bridge.tabs.snapshot()) == {"firefox"}
+
+
+def test_firefox_user_agent_does_not_admit_web_origins_or_skip_the_token(bridge: Bridge) -> None:
+    web = bridge.post(headers={"User-Agent": FIREFOX_UA, "Origin": "https://evil.example"})
+    assert web.status_code == 403
+    tokenless = bridge.post(
+        headers={"User-Agent": FIREFOX_UA, "Origin": "null", "Authorization": ""}
+    )
+    assert tokenless.status_code == 401
+    preflight = httpx.options(
+        bridge.url, headers={"Origin": "null", "User-Agent": FIREFOX_UA}, timeout=5
+    )
+    assert preflight.status_code == 403  # so no web page ever gets to send the Authorization
+    assert bridge.bridge.tabs.snapshot() == {}
+
+
 def test_a_request_without_origin_is_refused(bridge: Bridge) -> None:
     response = httpx.post(
         bridge.url,

@@ -6,6 +6,11 @@ compared in constant time) and an Origin of a browser extension (chrome-extensio
 moz-extension://, safari-web-extension://): a web page cannot send either, and a page on a
 rebound DNS name fails the Host check as well. Bodies are JSON of at most 16 KiB.
 
+Firefox (85 and later) hides an extension's id from the servers it calls: its requests come with
+`Origin: null` or none. Those are accepted from a Firefox User-Agent only. That lets no web page
+in: a page's request carrying an Authorization header needs a CORS preflight first, and the
+preflight is answered only for extension origins, so the browser never sends the request itself.
+
 The company's policy decides what is read. With URLs off (or apps off) the bridge stores nothing
 it is sent, forgets what it had, and answers `wanted.url = false`; the extension then sends no tab
 at all and only asks again, without any tab data, after `recheck_seconds`. With titles off the
@@ -190,8 +195,15 @@ class BrowserBridge:
 
     # Called from the request threads.
 
-    def check(self, *, origin: str | None, host: str | None, authorization: str | None) -> None:
-        if origin is None or not _EXTENSION_ORIGIN.fullmatch(origin):
+    def check(
+        self,
+        *,
+        origin: str | None,
+        host: str | None,
+        authorization: str | None,
+        user_agent: str | None,
+    ) -> None:
+        if not _from_extension(origin, user_agent):
             raise _Refused(
                 HTTPStatus.FORBIDDEN, "only the WorkLens browser extension may call this"
             )
@@ -225,6 +237,12 @@ class BrowserBridge:
             )
         )
         return wanted.answer(stored=True, recheck_seconds=self._recheck_seconds)
+
+
+def _from_extension(origin: str | None, user_agent: str | None) -> bool:
+    if origin is not None and _EXTENSION_ORIGIN.fullmatch(origin):
+        return True
+    return origin in {None, "null"} and "Firefox/" in (user_agent or "")
 
 
 class _Server(ThreadingHTTPServer):
@@ -262,6 +280,7 @@ class _Handler(BaseHTTPRequestHandler):
                 origin=self.headers.get("Origin"),
                 host=self.headers.get("Host"),
                 authorization=self.headers.get("Authorization"),
+                user_agent=self.headers.get("User-Agent"),
             )
             report = self._read_report()
             answer = self.server.bridge.receive(report)
