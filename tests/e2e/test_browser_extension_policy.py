@@ -117,7 +117,11 @@ def test_the_extension_sends_what_the_policy_wants_and_nothing_else(
             bridge.policy = Policy(version=3, capture_urls=False)
             turned_off = len(bridge.sent)
             page.goto(plan)  # still believed wanted: sent once, not stored, answered "no URLs"
-            wait_until(lambda: len(bridge.sent) > turned_off, timeout=15, what="a report")
+            wait_until(
+                lambda: any(r.get("url") == plan for r in bridge.sent[turned_off:]),
+                timeout=15,
+                what="the report the bridge answers with no URLs wanted",
+            )
             assert bridge.tabs.snapshot() == {}
             told = len(bridge.sent)
             for _ in range(3):
