@@ -6,19 +6,12 @@ import datetime as dt
 import json
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from worklens_agent.cli import main
-from worklens_agent.sources.browser_bridge import (
-    DEFAULT_PORT,
-    MAX_BODY_BYTES,
-    BrowserBridge,
-    open_browser_bridge,
-    pairing,
-)
+from worklens_agent.sources.browser_bridge import MAX_BODY_BYTES, BrowserBridge, open_browser_bridge
+from worklens_agent.sources.browser_pairing import pairing
 from worklens_agent.sources.window import ActiveWindow
 from worklens_agent.store import Store
 from worklens_wire.v1 import CaptureSource, Policy
@@ -259,33 +252,6 @@ def test_other_paths_and_methods_are_refused(bridge: Bridge) -> None:
 def test_it_listens_on_loopback_only(bridge: Bridge) -> None:
     assert bridge.bridge._server is not None
     assert bridge.bridge._server.server_address[0] == "127.0.0.1"
-
-
-def test_pairing_token_is_made_once_and_kept(store: Store) -> None:
-    first = pairing(store)
-    assert first.port == DEFAULT_PORT
-    assert len(first.token) >= 40
-    assert pairing(store) == first
-    moved = pairing(store, port=45000)
-    assert (moved.port, moved.token) == (45000, first.token)
-    rotated = pairing(store, rotate=True)
-    assert rotated.token != first.token
-    assert rotated.port == 45000
-    with pytest.raises(ValueError, match="port 80 is outside 1024-65535"):
-        pairing(store, port=80)
-
-
-def test_browser_pair_prints_port_and_token(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--home", str(home), "browser", "pair", "--port", "45123", "--json"]) == 0
-    printed = json.loads(capsys.readouterr().out)
-    with Store(home) as store:
-        assert printed == {"port": 45123, "token": pairing(store).token}
-    assert main(["--home", str(home), "browser", "pair"]) == 0
-    text = capsys.readouterr().out
-    assert "port:  45123" in text
-    assert f"token: {printed['token']}" in text
-    assert main(["--home", str(home), "browser", "pair", "--port", "22"]) == 1
-    assert "port 22 is outside 1024-65535" in capsys.readouterr().err
 
 
 def test_a_taken_port_makes_the_browser_source_unavailable(store: Store) -> None:

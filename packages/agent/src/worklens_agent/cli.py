@@ -22,7 +22,7 @@ from worklens_agent.outbox import Outbox
 from worklens_agent.policy import cached_policy
 from worklens_agent.screenshots import ScreenshotError, ScreenshotFiles
 from worklens_agent.sources import display_problem
-from worklens_agent.sources.browser_bridge import pairing
+from worklens_agent.sources.browser_pairing import pairing
 from worklens_agent.store import Store, utcnow
 from worklens_wire.v1 import ProjectOut
 

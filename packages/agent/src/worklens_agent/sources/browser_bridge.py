@@ -16,8 +16,7 @@ it is sent, forgets what it had, and answers `wanted.url = false`; the extension
 at all and only asks again, without any tab data, after `recheck_seconds`. With titles off the
 extension leaves titles out and the bridge drops any title it gets anyway.
 
-The pairing token is generated once (`secrets.token_urlsafe`) and kept in the agent store;
-`worklens-agent browser pair` prints it with the port, for the extension's options page.
+The port and pairing token come from browser_pairing.py (`worklens-agent browser pair`).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ import hmac
 import json
 import logging
 import re
-import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +39,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from worklens_agent.policy import cached_policy
+from worklens_agent.sources.browser_pairing import DEFAULT_PORT, pairing
 from worklens_agent.sources.browser_tabs import LatestTabs, TabReport, clean_url
 from worklens_agent.sources.window import MAX_TITLE_LENGTH
 from worklens_agent.store import Store, utcnow
@@ -49,39 +48,14 @@ from worklens_wire.v1 import CaptureSource, Policy
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
-DEFAULT_PORT = 41821
 MAX_BODY_BYTES = 16 * 1024
 MAX_DISCARD_BYTES = 1024 * 1024
 RECHECK_SECONDS = 60
 REQUEST_TIMEOUT_SECONDS = 5.0
 POLICY_READ_SECONDS = 5.0
-TOKEN_KEY = "browser_pairing_token"  # noqa: S105 - the store key's name, not a secret
-PORT_KEY = "browser_port"
 _EXTENSION_ORIGIN = re.compile(
     r"(chrome-extension|moz-extension|safari-web-extension)://[A-Za-z0-9._-]{1,128}"
 )
-
-
-# --- pairing ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pairing:
-    port: int
-    token: str
-
-
-def pairing(store: Store, *, port: int | None = None, rotate: bool = False) -> Pairing:
-    """The port and token the extension needs; the token is made on first use (or `rotate`)."""
-    token = store.get(TOKEN_KEY)
-    if not token or rotate:
-        token = secrets.token_urlsafe(32)
-        store.set(TOKEN_KEY, token)
-    if port is not None:
-        if not 1024 <= port <= 65535:
-            raise ValueError(f"port {port} is outside 1024-65535")
-        store.set(PORT_KEY, port)
-    return Pairing(port=int(store.get(PORT_KEY, DEFAULT_PORT)), token=str(token))
 
 
 # --- what the extension sends -------------------------------------------------------------------
