@@ -341,6 +341,8 @@ def test_a_derivative_reporting_another_family_matches_by_title() -> None:
     assert tabs.url_for(ActiveWindow("chromium", "Guide - Example Docs - Chromium")) == DOCS_URL
     assert tabs.url_for(ActiveWindow("chromium", "Something else - Chromium")) is None
     assert tabs.url_for(ActiveWindow("chromium", None)) is None  # no title, no own report
+    tabs.put(_report("chromium", "https://own.example/", None))  # sent while titles were off
+    assert tabs.url_for(ActiveWindow("chromium", "Own page - Chromium")) == "https://own.example/"
 
 
 @pytest.mark.parametrize(

@@ -102,16 +102,15 @@ class LatestTabs:
             return None
         reports = self.snapshot()
         own = reports.get(family)
+        if own is not None and (window.title is None or own.title is None):
+            return own.url  # nothing to compare (titles off, now or then): the latest report
         if window.title is None:
-            return None if own is None else own.url
+            return None
         # The browser's own report first; another family's only when the window shows its title
         # (an extension may name a Chromium derivative differently from its executable).
-        others = [report for name, report in reports.items() if name != family]
-        for report in [own, *others] if own is not None else others:
-            if report.title is None:
-                if report is own:
-                    return report.url  # reported while titles were off: nothing to compare
-                continue
-            if title_matches(window.title, report.title):
+        candidates = [own] if own is not None else []
+        candidates += [report for name, report in reports.items() if name != family]
+        for report in candidates:
+            if report.title is not None and title_matches(window.title, report.title):
                 return report.url
         return None
