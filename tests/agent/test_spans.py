@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from agent_fake_clock import FakeClock
 
 from worklens_agent.entries import start_entry, stop_entry
 from worklens_agent.outbox import Outbox
 from worklens_agent.sources import NO_ACTIVITY, ActiveWindow, ActivitySample
+from worklens_agent.sources.browser_tabs import LatestTabs, TabReport, browser_family, clean_url
 from worklens_agent.spans import SpanBuilder
 from worklens_agent.store import Store
 from worklens_agent.tracker import Tracker
@@ -246,3 +248,131 @@ def test_no_window_source_means_no_spans(store: Store) -> None:
     tracker.flush()
     assert _spans(store) == []
     assert len(Outbox(store).items("slot")) == 1
+
+
+# --- URLs from the browser bridge ---------------------------------------------------------------
+
+CHROMIUM_DOCS = ActiveWindow("chromium", "Guide - Example Docs - Chromium")
+DOCS_URL = "https://docs.example.com/guide"
+
+
+def _report(browser: str, url: str, title: str | None) -> TabReport:
+    return TabReport(browser, url, title, tab_id=1, reported_at=T0, received_at=T0)
+
+
+def _setup_with_tabs(
+    store: Store, policy: Policy
+) -> tuple[Tracker, FakeClock, FakeWindows, LatestTabs]:
+    clock = FakeClock(T0)
+    windows = FakeWindows()
+    tabs = LatestTabs()
+    tracker = Tracker(store, NoActivity(), lambda: policy, clock, window=windows, browser=tabs)
+    return tracker, clock, windows, tabs
+
+
+def _with_urls(spans: list[AppSpan]) -> list[tuple[str, str | None, float, float]]:
+    return [
+        (s.app, s.url, (s.started_at - T0).total_seconds(), (s.ended_at - T0).total_seconds())
+        for s in spans
+    ]
+
+
+def test_a_browser_span_carries_the_url_and_a_url_change_splits_it(store: Store) -> None:
+    tracker, clock, windows, tabs = _setup_with_tabs(store, Policy(version=1))
+    windows.front = CHROMIUM_DOCS
+    tabs.put(_report("chromium", DOCS_URL, "Guide - Example Docs"))
+    start_entry(store, now=clock())
+    _run(tracker, clock, 3)
+    # A link followed inside the same page title: only the URL changes.
+    tabs.put(_report("chromium", DOCS_URL + "/part-2", "Guide - Example Docs"))
+    _run(tracker, clock, 2)
+    windows.front = EDITOR
+    _run(tracker, clock, 2)
+    tracker.flush()
+    assert _with_urls(_spans(store)) == [
+        ("chromium", DOCS_URL, 0, 4),
+        ("chromium", DOCS_URL + "/part-2", 4, 6),
+        ("code", None, 6, 7),  # not a browser: no URL, whatever the browser last reported
+    ]
+
+
+def test_no_url_when_the_window_does_not_show_the_reported_tab(store: Store) -> None:
+    tracker, clock, windows, tabs = _setup_with_tabs(store, Policy(version=1))
+    # Another Chromium window (or profile) reported last; the one in front shows something else.
+    tabs.put(_report("chromium", DOCS_URL, "Guide - Example Docs"))
+    windows.front = ActiveWindow("chromium", "Inbox - Mail - Chromium")
+    start_entry(store, now=clock())
+    _run(tracker, clock, 2)
+    tracker.flush()
+    assert _with_urls(_spans(store)) == [("chromium", None, 0, 2)]
+
+
+def test_without_titles_the_latest_report_of_that_browser_is_used(store: Store) -> None:
+    tracker, clock, windows, tabs = _setup_with_tabs(store, Policy(version=1, capture_titles=False))
+    tabs.put(_report("chromium", DOCS_URL, None))
+    tabs.put(_report("firefox", "https://other.example/", None))
+    windows.front = CHROMIUM_DOCS
+    start_entry(store, now=clock())
+    _run(tracker, clock, 2)
+    windows.front = ActiveWindow("firefox-esr", "Other — Mozilla Firefox")
+    _run(tracker, clock, 2)
+    tracker.flush()
+    assert _plain(_spans(store)) == [("chromium", None, 0, 3), ("firefox-esr", None, 3, 4)]
+    assert [s.url for s in _spans(store)] == [DOCS_URL, "https://other.example/"]
+
+
+def test_urls_off_means_no_url_on_any_span(store: Store) -> None:
+    tracker, clock, windows, tabs = _setup_with_tabs(store, Policy(version=1, capture_urls=False))
+    tabs.put(_report("chromium", DOCS_URL, "Guide - Example Docs"))
+    windows.front = CHROMIUM_DOCS
+    start_entry(store, now=clock())
+    _run(tracker, clock, 2)
+    tabs.put(_report("chromium", DOCS_URL + "/part-2", "Guide - Example Docs"))
+    _run(tracker, clock, 2)
+    tracker.flush()
+    # One span: with URLs off a URL change is not even seen.
+    assert _with_urls(_spans(store)) == [("chromium", None, 0, 4)]
+    assert _plain(_spans(store)) == [("chromium", CHROMIUM_DOCS.title, 0, 4)]
+
+
+def test_a_derivative_reporting_another_family_matches_by_title() -> None:
+    tabs = LatestTabs()
+    tabs.put(_report("chrome", DOCS_URL, "Guide - Example Docs"))
+    assert tabs.url_for(ActiveWindow("chromium", "Guide - Example Docs - Chromium")) == DOCS_URL
+    assert tabs.url_for(ActiveWindow("chromium", "Something else - Chromium")) is None
+    assert tabs.url_for(ActiveWindow("chromium", None)) is None  # no title, no own report
+    tabs.put(_report("chromium", "https://own.example/", None))  # sent while titles were off
+    assert tabs.url_for(ActiveWindow("chromium", "Own page - Chromium")) == "https://own.example/"
+
+
+@pytest.mark.parametrize(
+    ("app", "family"),
+    [
+        ("chromium", "chromium"),
+        ("google-chrome", "chrome"),
+        ("chrome.exe", "chrome"),
+        ("Google Chrome", "chrome"),
+        ("firefox-esr", "firefox"),
+        ("firefox.exe", "firefox"),
+        ("msedge.exe", "edge"),
+        ("brave", "brave"),
+        ("code", None),
+        ("python3.11", None),
+    ],
+)
+def test_browser_family_of_app_names(app: str, family: str | None) -> None:
+    assert browser_family(app) == family
+
+
+@pytest.mark.parametrize(
+    ("url", "cleaned"),
+    [
+        ("https://u:p@example.com/a?b=1#frag", "https://example.com/a?b=1"),
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+        ("chrome://settings/", "chrome://settings/"),
+        ("not a url", None),
+        ("http://example.com:99999/", None),
+    ],
+)
+def test_clean_url_drops_credentials_and_fragment(url: str, cleaned: str | None) -> None:
+    assert clean_url(url) == cleaned

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -111,6 +112,10 @@ def test_run_records_activity_counts_in_slots(
         )
 
     assert agent("enroll", fake_server.url, "GOODCODE").returncode == 0
+    with socket.socket() as probe:  # the bridge's default port may be another test agent's
+        probe.bind(("127.0.0.1", 0))
+        bridge_port = str(probe.getsockname()[1])
+    assert agent("browser", "pair", "--port", bridge_port).returncode == 0
     runner = subprocess.Popen([AGENT, "--home", str(home), "run"], env=env)
     try:
         time.sleep(1.5)  # sources open before the entry starts
@@ -135,6 +140,7 @@ def test_run_records_activity_counts_in_slots(
         "input": True,
         "idle": True,
         "window": True,
+        "browser": True,
     }
     with Store(home) as store:
         slots = [json.loads(item.payload) for item in Outbox(store).items("slot")]

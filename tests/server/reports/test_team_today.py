@@ -73,9 +73,11 @@ def test_row_shows_tracked_time_activity_current_app_and_last_seen(
     assert (row.tracked_seconds, row.active_seconds, row.activity_percent) == (120, 90, 75)
     assert row.tracked_display == "0:02:00"
     assert row.current_app == "Firefox"
+    assert (row.current_url, row.current_site) == ("https://example.com/report", "example.com")
     assert row.last_seen_at is not None
     idle = rows["loner@acme.example"]
     assert (idle.tracked_seconds, idle.activity_percent, idle.current_app) == (0, None, None)
+    assert (idle.current_url, idle.current_site) == (None, None)
     assert idle.last_seen_at is None
 
 
@@ -101,6 +103,7 @@ def test_page_renders_rows_and_htmx_partial(
     assert "htmx.min.js" in html
     assert "Eli Employee" in html
     assert "Firefox" in html
+    assert '<span class="site" title="https://example.com/report">example.com</span>' in html
     assert "75&nbsp;%" in html
     assert "Lou Loner" not in html
     assert "Olga Owner" not in html

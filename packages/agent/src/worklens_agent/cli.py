@@ -25,6 +25,7 @@ from worklens_agent.outbox import Outbox
 from worklens_agent.policy import cached_policy
 from worklens_agent.screenshots import ScreenshotError, ScreenshotFiles
 from worklens_agent.sources import display_problem
+from worklens_agent.sources.browser_pairing import pairing
 from worklens_agent.store import Store, utcnow
 from worklens_agent.uninstall import UninstallRefused, uninstall
 from worklens_agent.updates import UPDATE_KEY
@@ -89,6 +90,15 @@ def _parser() -> argparse.ArgumentParser:
     shot_delete.add_argument("id")
     shot_confirm = shot_commands.add_parser("confirm", help="let a screenshot be sent now")
     shot_confirm.add_argument("id")
+
+    browser = commands.add_parser("browser", help="pair the WorkLens browser extension")
+    browser_commands = browser.add_subparsers(dest="browser_command", required=True)
+    pair = browser_commands.add_parser(
+        "pair", help="print the port and pairing token for the extension's options page"
+    )
+    pair.add_argument("--port", type=int, help="listen on this port from the next `run` on")
+    pair.add_argument("--rotate", action="store_true", help="make a new token (re-pair needed)")
+    pair.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -116,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "status": _status,
                 "screenshots": _screenshots,
                 "autostart": _autostart,
+                "browser": _browser,
             }[args.command]
             return handler(store, args)
     except (CliError, TrackingError, ScreenshotError, UninstallRefused) as exc:
@@ -329,6 +340,23 @@ def _screenshots(store: Store, args: argparse.Namespace) -> int:
     else:
         confirmed = files.confirm(item_id)
         print(f"Confirmed {len(confirmed)} image(s); they will be sent with the next upload.")
+    return 0
+
+
+def _browser(store: Store, args: argparse.Namespace) -> int:
+    try:
+        paired = pairing(store, port=args.port, rotate=args.rotate)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print(json.dumps({"port": paired.port, "token": paired.token}))
+        return 0
+    print(
+        "In the WorkLens extension's options, enter:\n"
+        f"  port:  {paired.port}\n"
+        f"  token: {paired.token}\n"
+        "A changed port takes effect when `worklens-agent run` next starts."
+    )
     return 0
 
 

@@ -25,6 +25,7 @@ from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
 from worklens_agent.screenshots import screenshot_loop
 from worklens_agent.sources import open_sources
+from worklens_agent.sources.browser_bridge import open_browser_bridge
 from worklens_agent.store import Store, to_text, utcnow
 from worklens_agent.tracker import Tracker
 from worklens_agent.updates import CHECK_EVERY_SECONDS, check_for_update
@@ -140,6 +141,8 @@ def run(home: Path) -> int:
                 log.warning("could not read the device token: %s", exc)
         policy = cached_policy(store)
         opened = open_sources(policy)
+        bridge, browser_source = open_browser_bridge(store, policy)
+        opened.availability.append(browser_source)
         store.set(
             "sources",
             {
@@ -170,7 +173,10 @@ def run(home: Path) -> int:
         for thread in threads:
             thread.start()
 
-        tracker = Tracker(store, opened.activity, _PolicyHolder(store), window=opened.window)
+        tabs = None if bridge is None else bridge.tabs
+        tracker = Tracker(
+            store, opened.activity, _PolicyHolder(store), window=opened.window, browser=tabs
+        )
         window = opened.window
 
         def foreground_app() -> str | None:
@@ -198,6 +204,8 @@ def run(home: Path) -> int:
             finally:
                 tracker.flush()
                 opened.close()
+                if bridge is not None:
+                    bridge.stop()
         for thread in threads:
             thread.join(timeout=5)
         _final_upload(store)

@@ -13,7 +13,9 @@ in the middle of an entry) at the poll that first saw the window, so no span cla
 observed.
 
 Policy: capture_apps off records no spans at all and never polls; capture_titles off leaves the
-title None and the backend never reads it. URLs come later from the browser bridge (None here).
+title None and the backend never reads it. The URL comes from the browser bridge's latest tab
+reports (sources/browser_tabs.py) when the window in front is a browser's and capture_urls is on;
+a URL change (another tab, a link followed) starts a new span like a title change does.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 
 from worklens_agent.outbox import Outbox
+from worklens_agent.sources.browser_tabs import LatestTabs
 from worklens_agent.sources.window import ActiveWindow, WindowSource
 from worklens_wire import new_id
 from worklens_wire.v1 import AppSpan, Policy
@@ -54,9 +57,11 @@ class SpanBuilder:
         source: WindowSource | None,
         *,
         catch_up: dt.timedelta = DEFAULT_CATCH_UP,
+        browser: LatestTabs | None = None,
     ) -> None:
         self.outbox = outbox
         self.source = source
+        self.browser = browser
         self.catch_up = catch_up
         self._open: _OpenSpan | None = None
         #: Where the next span may start: the start of the current slot or the end of the last span.
@@ -71,7 +76,7 @@ class SpanBuilder:
         if self.source is None or not policy.capture_apps:  # off means not even looked at
             return self.close(now)
         window = self.source.active_window(read_title=policy.capture_titles)
-        key = _key(window, policy)
+        key = _key(window, policy, self.browser)
         current = self._open
         if current is not None and current.key == key and current.entry_id == entry_id:
             return []
@@ -112,8 +117,11 @@ class SpanBuilder:
         return [span]
 
 
-def _key(window: ActiveWindow | None, policy: Policy) -> _Key | None:
+def _key(window: ActiveWindow | None, policy: Policy, browser: LatestTabs | None) -> _Key | None:
     if window is None:
         return None
-    # A backend handed a title although titles are off must not get it recorded either.
-    return _Key(window.app, window.title if policy.capture_titles else None, None)
+    # A backend handed a title although titles are off must not get it recorded (or compared).
+    if not policy.capture_titles:
+        window = ActiveWindow(window.app, None)
+    url = browser.url_for(window) if browser is not None and policy.capture_urls else None
+    return _Key(window.app, window.title, url)

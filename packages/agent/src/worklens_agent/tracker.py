@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from worklens_agent.entries import current_entry, get_entry, whole_second
 from worklens_agent.outbox import Outbox
 from worklens_agent.sources import NO_ACTIVITY, ActivitySample, ActivitySource
+from worklens_agent.sources.browser_tabs import LatestTabs
 from worklens_agent.sources.window import WindowSource
 from worklens_agent.spans import SpanBuilder
 from worklens_agent.store import Store, utcnow
@@ -63,6 +64,7 @@ class Tracker:
         policy: Callable[[], Policy],
         clock: Callable[[], dt.datetime] = utcnow,
         window: WindowSource | None = None,
+        browser: LatestTabs | None = None,
     ) -> None:
         self.store = store
         self.outbox = Outbox(store)
@@ -71,7 +73,7 @@ class Tracker:
         self.clock = clock
         self._slot: _OpenSlot | None = None
         self._watching_since: dt.datetime | None = None
-        self.spans = SpanBuilder(self.outbox, window)
+        self.spans = SpanBuilder(self.outbox, window, browser=browser)
 
     @property
     def open_slot_started_at(self) -> dt.datetime | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.db.models import IntegerField, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -27,6 +28,17 @@ class TeamTodayRow:
     current_app: str | None
     current_app_since: dt.datetime | None
     last_seen_at: dt.datetime | None
+    current_url: str | None = None  # the browser tab of the current app span, when captured
+
+    @property
+    def current_site(self) -> str | None:
+        """The host of `current_url`: what a glance at the team needs; the full URL is a hover."""
+        if not self.current_url:
+            return None
+        try:
+            return urlsplit(self.current_url).hostname or self.current_url[:60]
+        except ValueError:
+            return self.current_url[:60]
 
     @property
     def activity_percent(self) -> int | None:
@@ -59,6 +71,7 @@ def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[Te
             active_today=Coalesce(Subquery(rollup.values("active_seconds")[:1]), zero),
             current_app=Subquery(latest_span.values("app")[:1]),
             current_app_since=Subquery(latest_span.values("started_at")[:1]),
+            current_url=Subquery(latest_span.values("url")[:1]),
             last_seen_at=Max("devices__last_seen_at"),
         )
         .order_by("user__full_name", "user__email")
@@ -74,6 +87,7 @@ def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[Te
             current_app=member.current_app,
             current_app_since=member.current_app_since,
             last_seen_at=member.last_seen_at,
+            current_url=member.current_url,
         )
         for member in members
     ]
