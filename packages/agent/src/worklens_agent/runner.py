@@ -21,10 +21,11 @@ import httpx
 from worklens_agent.client import AgentApi, ApiError
 from worklens_agent.device import device_info
 from worklens_agent.enrollment import load_enrollment
+from worklens_agent.idle_prompt import IdlePrompt
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
 from worklens_agent.screenshots import screenshot_loop
-from worklens_agent.sources import open_sources
+from worklens_agent.sources import display_problem, open_sources
 from worklens_agent.store import Store, to_text, utcnow
 from worklens_agent.tracker import Tracker
 from worklens_agent.uploader import Outcome, Uploader
@@ -167,7 +168,16 @@ def run(home: Path) -> int:
         for thread in threads:
             thread.start()
 
-        tracker = Tracker(store, opened.activity, _PolicyHolder(store), window=opened.window)
+        # Idle time is detected only where the idle source works; then a display exists to ask on.
+        prompt = IdlePrompt(home) if opened.idle is not None and not display_problem() else None
+        tracker = Tracker(
+            store,
+            opened.activity,
+            _PolicyHolder(store),
+            window=opened.window,
+            idle=opened.idle,
+            on_idle_end=None if prompt is None else prompt.ask,
+        )
         window = opened.window
 
         def foreground_app() -> str | None:
@@ -195,6 +205,8 @@ def run(home: Path) -> int:
             finally:
                 tracker.flush()
                 opened.close()
+                if prompt is not None:
+                    prompt.close()
         for thread in threads:
             thread.join(timeout=5)
         _final_upload(store)

@@ -119,6 +119,9 @@ class OpenedSources:
     activity: ActivitySource
     availability: list[CaptureSource] = field(default_factory=list)
     window: WindowSource | None = None
+    #: Seconds since the last input, for idle time (idle.py); None where it cannot be known
+    #: (no display, Wayland, other OS): then no idle time is detected, none is made up.
+    idle: IdleMonitor | None = None
 
     def close(self) -> None:
         self.activity.close()
@@ -168,7 +171,7 @@ def _open_activity(policy: Policy, availability: list[CaptureSource]) -> OpenedS
         availability.append(CaptureSource(name="idle", available=False, reason=_reason(exc)))
     if counter is None and idle is None:
         return OpenedSources(TimeOnlySource(), availability)
-    return OpenedSources(X11ActivitySource(counter, idle), availability)
+    return OpenedSources(X11ActivitySource(counter, idle), availability, idle=idle)
 
 
 def _reason(exc: BaseException) -> str:
