@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from agent_fake_clock import FakeClock
+from agent_fake_desk import Desk
 
 from worklens_agent.entries import current_entry, start_entry, stop_entry
 from worklens_agent.idle import (
@@ -20,7 +21,6 @@ from worklens_agent.idle import (
     pending_idle,
 )
 from worklens_agent.outbox import Outbox
-from worklens_agent.sources import NO_ACTIVITY, ActivitySample
 from worklens_agent.store import Store
 from worklens_agent.tracker import Tracker
 from worklens_wire.v1 import ActivitySlot, AppSpan, Policy, TimeEntry, UploadBatch
@@ -35,39 +35,6 @@ POLICY = Policy(version=1, slot_seconds=10, idle_threshold_seconds=30)
 
 def at(seconds: float) -> dt.datetime:
     return T0 + dt.timedelta(seconds=seconds)
-
-
-class Desk:
-    """The person at the computer: input now and then, seen by both the activity source (counts)
-    and the idle source (seconds since the last input), on the fake clock."""
-
-    def __init__(self, clock: FakeClock) -> None:
-        self.clock = clock
-        self.last_input = clock()
-        self.pending: list[ActivitySample] = []
-
-    def touch(self) -> None:
-        self.last_input = self.clock()
-        self.pending.append(ActivitySample(1, 2, True))
-
-    # ActivitySource
-    def sample(self) -> ActivitySample:
-        if not self.pending:
-            return NO_ACTIVITY
-        total = ActivitySample(
-            sum(s.keyboard_events for s in self.pending),
-            sum(s.mouse_events for s in self.pending),
-            True,
-        )
-        self.pending.clear()
-        return total
-
-    def close(self) -> None:
-        return None
-
-    # IdleSource
-    def idle_seconds(self) -> float:
-        return (self.clock() - self.last_input).total_seconds()
 
 
 @dataclass

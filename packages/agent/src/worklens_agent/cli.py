@@ -366,7 +366,12 @@ def _idle_dialog(store: Store) -> int:
             current_project=None if held is None else held.project_id,
         )
         if decision is None:
-            print(f"Idle time {period.id} left undecided; it stays on this computer until then.")
+            if still_pending():
+                print(
+                    f"Idle time {period.id} left undecided; it stays on this computer until then."
+                )
+            else:
+                print(f"Idle time {period.id} was decided elsewhere")
             continue
         try:
             decide_idle(

@@ -10,6 +10,11 @@ xdotool-driven test) can answer:
     Alt+A  Keep as another task   the idle time goes to the project / task / notes chosen above
     Escape (or closing the window) decide later: the time stays held on this computer
 
+From a script: `xdotool search --sync --onlyvisible --name "WorkLens: you were idle"`, then
+`xdotool windowfocus --sync WINDOW key alt+d`. (`key --window` sends synthetic events, which Tk
+only acts on while it has the focus, so give it the focus first.) The window also closes by
+itself when the period is decided elsewhere (CLI, tray) while it is open.
+
 Run by hand: `python -m worklens_agent.ui.idle_dialog` shows it for a made-up period and prints
 the answer.
 """
@@ -148,9 +153,11 @@ def ask_idle_decision(
 
     root.after(POLL_MS, poll)
     root.attributes("-topmost", True)
-    root.update_idletasks()
     root.deiconify()
     root.lift()
+    # Focus can only be given to a mapped window; asked for earlier it is silently refused and
+    # keys then go nowhere (without a window manager nobody else gives it).
+    root.wait_visibility()
     root.focus_force()
     notes.focus_set()
     root.mainloop()
