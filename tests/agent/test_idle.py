@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from agent_fake_clock import FakeClock
 from agent_fake_desk import Desk
+from PIL import Image
 
 from worklens_agent.entries import current_entry, start_entry, stop_entry
 from worklens_agent.idle import (
@@ -21,6 +22,7 @@ from worklens_agent.idle import (
     pending_idle,
 )
 from worklens_agent.outbox import Outbox
+from worklens_agent.screenshots import HOLD_ENV, ScreenshotFiles, Screenshotter
 from worklens_agent.store import Store
 from worklens_agent.tracker import Tracker
 from worklens_wire.v1 import ActivitySlot, AppSpan, Policy, TimeEntry, UploadBatch
@@ -341,3 +343,46 @@ def test_the_time_since_the_last_input_is_released_when_input_follows(store: Sto
     server.round(store)
     assert server.slot_seconds(next(iter(server.entries))) == 30
     assert pending_idle(store) == []
+
+
+class OneScreen:
+    def grab_monitors(self) -> list[Image.Image]:
+        return [Image.new("RGB", (640, 400), (0, 120, 200))]
+
+    def close(self) -> None:
+        return None
+
+
+def test_a_screenshot_of_idle_time_goes_with_it_and_is_deleted_on_discard(
+    store: Store, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(HOLD_ENV, "600")
+    server = FakeUpload()
+    rig = _rig(store)
+    entry = start_entry(store, now=rig.clock())
+    rig.tracker.tick()
+    rig.run(12, active=True)
+    rig.run(3)  # 09:00:15: no input since 09:00:12, not yet idle
+    shooter = Screenshotter(store, grabber=OneScreen, slot_at=rig.tracker.slot_at, clock=rig.clock)
+    [shot] = shooter.capture(entry, POLICY)
+    assert shot.time_entry_id == entry.id
+    rig.run(30)  # idle detected at 09:00:42, from 09:00:12
+    [period] = pending_idle(store)
+    files = ScreenshotFiles(store)
+    [held] = files.waiting()
+    idle_entry = current_entry(store)
+    assert idle_entry is not None
+    assert held.time_entry_id == idle_entry.id  # moved with the idle time
+    moved_slot = Outbox(store).get(held.slot_id) if held.slot_id else None
+    assert moved_slot is not None
+    assert ActivitySlot.model_validate_json(moved_slot.payload).started_at == at(12)
+    server.round(store)
+    # Past its review window and with its entry on the server, it still waits for the decision.
+    assert files.next_upload(now=at(15 + 601)) is None
+    rig.clock.advance(1)
+    rig.desk.touch()
+    rig.tracker.tick()
+    decide_idle(store, period.id, "discard")
+    assert files.waiting() == []
+    assert not held.path.exists()
+    assert Outbox(store).get(shot.id) is None
