@@ -163,12 +163,19 @@ def _open_activity(policy: Policy, availability: list[CaptureSource]) -> OpenedS
             log.warning("input counts unavailable: %s", exc)
             availability.append(CaptureSource(name="input", available=False, reason=_reason(exc)))
     idle: IdleMonitor | None = None
-    try:
-        idle = IdleMonitor()
-        availability.append(CaptureSource(name="idle", available=True))
-    except Exception as exc:
-        log.warning("idle time unavailable: %s", exc)
-        availability.append(CaptureSource(name="idle", available=False, reason=_reason(exc)))
+    if os.environ.get("WAYLAND_DISPLAY"):
+        # XWayland's idle counter sees only input to X11 clients: typing in any Wayland window
+        # would look like idle time. No idle time rather than made-up idle time.
+        reason = "Wayland session: the time since the last input is not readable through XWayland"
+        log.warning("idle time unavailable: %s", reason)
+        availability.append(CaptureSource(name="idle", available=False, reason=reason))
+    else:
+        try:
+            idle = IdleMonitor()
+            availability.append(CaptureSource(name="idle", available=True))
+        except Exception as exc:
+            log.warning("idle time unavailable: %s", exc)
+            availability.append(CaptureSource(name="idle", available=False, reason=_reason(exc)))
     if counter is None and idle is None:
         return OpenedSources(TimeOnlySource(), availability)
     return OpenedSources(X11ActivitySource(counter, idle), availability, idle=idle)
