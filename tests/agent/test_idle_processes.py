@@ -16,8 +16,11 @@ import time
 import uuid
 from pathlib import Path
 
+from agent_fake_desk import record_idle_period
 from agent_fake_server import FakeServer
 
+from worklens_agent.idle import idle_entry, pending_idle
+from worklens_agent.store import Store
 from worklens_agent.ui.idle_dialog import TITLE
 from worklens_wire.v1 import ActivitySlot, AppSpan, TimeEntry
 
@@ -182,3 +185,48 @@ def test_idle_time_discarded_from_the_cli_never_reaches_the_server(
         assert entry.stopped_at is not None
         covered = sum(s.length_seconds for s in slots if s.time_entry_id == entry_id)
         assert covered <= (entry.stopped_at - entry.started_at).total_seconds()
+
+
+def test_run_asks_again_about_idle_time_left_undecided_and_keep_sends_it(
+    display: str, enrolled_home: Path, fake_server: FakeServer
+) -> None:
+    with Store(enrolled_home) as store:
+        period = record_idle_period(store)
+        held = idle_entry(store, period.id)
+        assert held is not None
+    env = {**os.environ, "WORKLENS_UPLOAD_INTERVAL": "0.2", "WORKLENS_BACKOFF_MAX": "0.2"}
+    runner = subprocess.Popen(
+        [AGENT, "--home", str(enrolled_home), "run"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        _wait_for(lambda: fake_server.batches(), "the first upload")
+        sent = {e.id for b in fake_server.batches() for e in b.time_entries}
+        assert held.id not in sent  # waiting for the decision
+        found = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", TITLE],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        window = found.stdout.split()[0]
+        _xdotool("windowfocus", "--sync", window, "key", "alt+k")
+        _wait_for(
+            lambda: held.id in {e.id for b in fake_server.batches() for e in b.time_entries},
+            "the kept idle time uploaded",
+        )
+        runner.send_signal(signal.SIGTERM)
+        _, stderr = runner.communicate(timeout=30)
+        assert runner.returncode == 0, stderr
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+            runner.wait()
+    with Store(enrolled_home) as store:
+        assert pending_idle(store) == []
+    kept = [e for b in fake_server.batches() for e in b.time_entries if e.id == held.id]
+    assert [(e.started_at, e.stopped_at, e.notes) for e in kept] == [
+        (period.started_at, period.ended_at, "report")
+    ]
+    idle_slots = [s for b in fake_server.batches() for s in b.slots if s.time_entry_id == held.id]
+    assert sum(s.length_seconds for s in idle_slots) == 41

@@ -21,6 +21,7 @@ import httpx
 from worklens_agent.client import AgentApi, ApiError
 from worklens_agent.device import device_info
 from worklens_agent.enrollment import load_enrollment
+from worklens_agent.idle import pending_idle
 from worklens_agent.idle_prompt import IdlePrompt
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
@@ -178,6 +179,9 @@ def run(home: Path) -> int:
             idle=opened.idle,
             on_idle_end=None if prompt is None else prompt.ask,
         )
+        waiting = [period for period in pending_idle(store) if period.ended_at is not None]
+        if prompt is not None and waiting:  # left undecided before a restart: ask again
+            prompt.ask(waiting[0])
         window = opened.window
 
         def foreground_app() -> str | None:
