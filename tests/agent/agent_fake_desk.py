@@ -48,9 +48,12 @@ class Desk:
         return (self.clock() - self.last_input).total_seconds()
 
 
-def record_idle_period(store: Store, *, project_id: uuid.UUID | None = None) -> IdlePeriod:
+def record_idle_period(
+    store: Store, *, project_id: uuid.UUID | None = None, come_back: bool = True
+) -> IdlePeriod:
     """Track on a fake clock: 5 s of input, 40 s without, input again. Returns the idle period
-    (09:00:05 to 09:00:46 on 2 March 2026), ended and waiting for a decision."""
+    (09:00:05 to 09:00:46 on 2 March 2026), ended and waiting for a decision; or, without
+    `come_back`, still going on at 09:00:46."""
     start = dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC)
     clock = FakeClock(start)
     desk = Desk(clock)
@@ -60,9 +63,9 @@ def record_idle_period(store: Store, *, project_id: uuid.UUID | None = None) -> 
     tracker.tick()
     for second in range(46):
         clock.advance(1)
-        if second < 5 or second == 45:
+        if second < 5 or (second == 45 and come_back):
             desk.touch()
         tracker.tick()
     [period] = pending_idle(store)
-    assert period.ended_at == start + dt.timedelta(seconds=46)
+    assert period.ended_at == (start + dt.timedelta(seconds=46) if come_back else None)
     return period

@@ -3,11 +3,13 @@ and the Tk dialog on a virtual display (Xvfb) answered with xdotool."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -17,9 +19,9 @@ from agent_fake_server import PROJECT_ID, TASK_ID
 
 from worklens_agent.cli import main
 from worklens_agent.entries import get_entry
-from worklens_agent.idle import idle_entry, pending_idle
+from worklens_agent.idle import end_idle, idle_entry, pending_idle
 from worklens_agent.outbox import Outbox
-from worklens_agent.store import Store
+from worklens_agent.store import Store, utcnow
 from worklens_agent.ui.idle_dialog import TITLE
 
 AGENT = shutil.which("worklens-agent", path=str(Path(sys.executable).parent)) or "worklens-agent"
@@ -255,3 +257,22 @@ def test_dialog_closes_itself_when_decided_elsewhere(display: str, home: Path) -
     assert out == f"Idle time {period.id} was decided elsewhere\n"  # the window went by itself
     with Store(home) as store:
         assert pending_idle(store) == []
+
+
+def test_dialog_opened_while_idle_waits_for_the_tracker_to_see_the_return(
+    display: str, home: Path
+) -> None:
+    with Store(home) as store:
+        period = record_idle_period(store, come_back=False)
+    dialog = _dialog(home)  # e.g. from the tray's menu: the click is input, the tracker ends it
+    try:
+        time.sleep(1)
+        with Store(home) as store:
+            end_idle(store, at=period.started_at + dt.timedelta(seconds=60), now=utcnow())
+        _press(_window(), "alt+d")
+        out, err = dialog.communicate(timeout=30)
+    finally:
+        if dialog.poll() is None:
+            dialog.kill()
+            dialog.wait()
+    assert (dialog.returncode, out) == (0, f"Idle time {period.id}: discard\n"), err

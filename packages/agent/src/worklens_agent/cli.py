@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -34,6 +35,7 @@ from worklens_agent.store import Store, utcnow
 from worklens_wire.v1 import ProjectOut
 
 log = logging.getLogger("worklens_agent")
+IDLE_END_WAIT_SECONDS = 3.0
 
 
 class CliError(Exception):
@@ -348,8 +350,16 @@ def _idle_dialog(store: Store) -> int:
 
     projects = _projects(store)
     asked: set[uuid.UUID] = set()
+    # Opened from the tray while idle time still goes on: whoever clicked is back, and the
+    # tracker ends the idle time at its next tick; wait that long for it.
+    deadline = time.monotonic() + IDLE_END_WAIT_SECONDS
     while True:
-        waiting = [p for p in pending_idle(store) if p.ended_at is not None and p.id not in asked]
+        pending = pending_idle(store)
+        waiting = [p for p in pending if p.ended_at is not None and p.id not in asked]
+        still_idle = any(p.ended_at is None for p in pending)
+        if not waiting and still_idle and time.monotonic() < deadline:
+            time.sleep(0.25)
+            continue
         if not waiting:
             return 0
         period = waiting[0]
