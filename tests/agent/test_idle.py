@@ -386,3 +386,24 @@ def test_a_screenshot_of_idle_time_goes_with_it_and_is_deleted_on_discard(
     assert files.waiting() == []
     assert not held.path.exists()
     assert Outbox(store).get(shot.id) is None
+
+
+def test_keeping_while_still_idle_keeps_up_to_the_decision_and_idle_time_goes_on(
+    store: Store,
+) -> None:
+    server = FakeUpload()
+    rig = _rig(store)
+    first = start_entry(store, now=rig.clock())
+    rig.tracker.tick()
+    rig.run(2, active=True)
+    rig.run(40)  # idle since 09:00:02, going on at 09:00:42
+    [period] = pending_idle(store)
+    decide_idle(store, period.id, "keep", now=rig.clock())
+    rig.run(5)  # nobody is back at the desk: the time from the decision on is idle again
+    [again] = pending_idle(store)
+    assert (again.started_at, again.ended_at) == (at(42), None)
+    server.round(store)
+    kept = next(e for e in server.entries.values() if e.started_at == at(2))
+    assert kept.stopped_at == at(42)
+    assert server.slot_seconds(kept.id) == 40  # its last slot ends at the decision, not later
+    assert server.entries[first.id].stopped_at == at(2)

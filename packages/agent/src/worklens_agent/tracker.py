@@ -164,8 +164,13 @@ class Tracker:
         """Record the open slot and span up to now (before the entry is split for idle time)."""
         slot, self._slot = self._slot, None
         end = whole_second(now)
-        self._note_spans(self.spans.close(end if slot is None else min(end, slot.ends_at)))
-        return [] if slot is None else self._finish(slot, min(end, slot.ends_at))
+        if slot is not None:
+            end = min(end, slot.ends_at)
+            owner = get_entry(self.store, slot.entry_id)  # stopped meanwhile (idle decided)?
+            if owner is not None and owner.stopped_at is not None:
+                end = min(end, owner.stopped_at)
+        self._note_spans(self.spans.close(end))
+        return [] if slot is None else self._finish(slot, end)
 
     def _watch_idle(self, now: dt.datetime, policy: Policy, finished: list[ActivitySlot]) -> bool:
         """Detect idle time and the return from it; True when the employee just came back."""
