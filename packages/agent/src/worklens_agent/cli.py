@@ -1,4 +1,5 @@
-"""`worklens-agent`: enroll, start, stop, status, run, autostart, uninstall."""
+"""`worklens-agent`: enroll, start, stop, status, run, screenshots, idle, autostart, browser,
+uninstall."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +23,14 @@ from worklens_agent.device_sync import record_install, remember_acked_info, send
 from worklens_agent.enrollment import load_enrollment, save_enrollment
 from worklens_agent.entries import TrackingError, current_entry, start_entry, stop_entry
 from worklens_agent.home import resolve_home
+from worklens_agent.idle import (
+    IdleError,
+    IdlePeriod,
+    decide_idle,
+    held_item_count,
+    idle_entry,
+    pending_idle,
+)
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import cached_policy
 from worklens_agent.screenshots import ScreenshotError, ScreenshotFiles
@@ -32,6 +42,7 @@ from worklens_agent.updates import UPDATE_KEY
 from worklens_wire.v1 import ProjectOut
 
 log = logging.getLogger("worklens_agent")
+IDLE_END_WAIT_SECONDS = 3.0
 
 
 class CliError(Exception):
@@ -99,7 +110,26 @@ def _parser() -> argparse.ArgumentParser:
     pair.add_argument("--port", type=int, help="listen on this port from the next `run` on")
     pair.add_argument("--rotate", action="store_true", help="make a new token (re-pair needed)")
     pair.add_argument("--json", action="store_true", help="print JSON")
+    _add_idle_parser(commands)
     return parser
+
+
+def _add_idle_parser(commands: Any) -> None:
+    idle = commands.add_parser("idle", help="decide what happens to idle time")
+    idle_commands = idle.add_subparsers(dest="idle_command", required=True)
+    idle_list = idle_commands.add_parser("list", help="idle time waiting for a decision")
+    idle_list.add_argument("--json", action="store_true", help="print JSON")
+    for name, text in (
+        ("keep", "keep the idle time in the task it was tracked on"),
+        ("discard", "remove the idle time; it never leaves this computer"),
+    ):
+        idle_commands.add_parser(name, help=text).add_argument("id")
+    reassign = idle_commands.add_parser("reassign", help="keep the idle time as another task")
+    reassign.add_argument("id")
+    reassign.add_argument("--project", required=True, help="project name or id")
+    reassign.add_argument("--task", help="task name or id")
+    reassign.add_argument("--notes", default="", help="notes for the idle time")
+    idle_commands.add_parser("dialog", help="ask in a window about each pending idle period")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,9 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "screenshots": _screenshots,
                 "autostart": _autostart,
                 "browser": _browser,
+                "idle": _idle,
             }[args.command]
             return handler(store, args)
-    except (CliError, TrackingError, ScreenshotError, UninstallRefused) as exc:
+    except (CliError, TrackingError, ScreenshotError, UninstallRefused, IdleError) as exc:
         print(f"worklens-agent: {exc}", file=sys.stderr)
         return 1
 
@@ -250,6 +281,8 @@ def status_report(store: Store) -> dict[str, Any]:
         "sources": sources,
         "update_available": store.get(UPDATE_KEY),
         "autostart": _autostart_report(store),
+        "idle_periods": [_idle_row(store, period) for period in pending_idle(store)],
+        "held_for_idle_decision": held_item_count(store),
     }
 
 
@@ -360,6 +393,118 @@ def _browser(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _idle_row(store: Store, period: IdlePeriod) -> dict[str, Any]:
+    held = idle_entry(store, period.id)
+    end = period.ended_at or utcnow()
+    return {
+        "id": str(period.id),
+        "entry_id": str(period.entry_id),
+        "started_at": period.started_at.isoformat(),
+        "ended_at": None if period.ended_at is None else period.ended_at.isoformat(),
+        "seconds": max(0, int((end - period.started_at).total_seconds())),
+        "project_id": None if held is None or held.project_id is None else str(held.project_id),
+        "task_id": None if held is None or held.task_id is None else str(held.task_id),
+        "notes": "" if held is None else held.notes,
+    }
+
+
+def _idle(store: Store, args: argparse.Namespace) -> int:
+    if args.idle_command == "list":
+        rows = [_idle_row(store, period) for period in pending_idle(store)]
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        elif not rows:
+            print("no idle time waiting for a decision")
+        for row in rows if not args.json else []:
+            seconds = int(row["seconds"])
+            print(
+                f"{row['id']}  {row['started_at']} to {row['ended_at'] or 'now (going on)'}  "
+                f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}  "
+                f"(entry {row['entry_id']})"
+            )
+        return 0
+    if args.idle_command == "dialog":
+        return _idle_dialog(store)
+    period_id = parse_uuid(args.id)
+    if period_id is None:
+        raise CliError(f"{args.id!r} is not an idle period id")
+    if args.idle_command == "reassign":
+        projects = _projects(store)
+        project_id = _pick("project", args.project, projects)
+        task_id = None
+        if args.task:
+            project = next(p for p in projects if p.id == project_id)
+            task_id = _pick(f"task in {project.name}", args.task, project.tasks)
+        decide_idle(
+            store, period_id, "reassign", project_id=project_id, task_id=task_id, notes=args.notes
+        )
+        print(f"Idle time {period_id} kept as another task; it will be sent with the next upload.")
+    elif args.idle_command == "keep":
+        decide_idle(store, period_id, "keep")
+        print(f"Idle time {period_id} kept; it will be sent with the next upload.")
+    else:
+        decide_idle(store, period_id, "discard")
+        print(f"Idle time {period_id} discarded; it will not be sent.")
+    return 0
+
+
+def _idle_dialog(store: Store) -> int:
+    """Ask about each idle period that has ended, one window after the other."""
+    problem = display_problem()
+    if problem is not None:
+        raise CliError(f"cannot show the idle dialog: {problem}")
+    from worklens_agent.ui.idle_dialog import ask_idle_decision
+
+    projects = _projects(store)
+    asked: set[uuid.UUID] = set()
+    # Opened from the tray while idle time still goes on: whoever clicked is back, and the
+    # tracker ends the idle time at its next tick; wait that long for it.
+    deadline = time.monotonic() + IDLE_END_WAIT_SECONDS
+    while True:
+        pending = pending_idle(store)
+        waiting = [p for p in pending if p.ended_at is not None and p.id not in asked]
+        still_idle = any(p.ended_at is None for p in pending)
+        if not waiting and still_idle and time.monotonic() < deadline:
+            time.sleep(0.25)
+            continue
+        if not waiting:
+            return 0
+        period = waiting[0]
+        asked.add(period.id)
+        held = idle_entry(store, period.id)
+
+        def still_pending(period_id: uuid.UUID = period.id) -> bool:
+            return any(p.id == period_id for p in pending_idle(store))
+
+        decision = ask_idle_decision(
+            period,
+            projects,
+            still_pending=still_pending,
+            current_project=None if held is None else held.project_id,
+        )
+        if decision is None:
+            if still_pending():
+                print(
+                    f"Idle time {period.id} left undecided; it stays on this computer until then."
+                )
+            else:
+                print(f"Idle time {period.id} was decided elsewhere")
+            continue
+        try:
+            decide_idle(
+                store,
+                period.id,
+                decision.decision,
+                project_id=decision.project_id,
+                task_id=decision.task_id,
+                notes=decision.notes,
+            )
+        except IdleError as exc:  # decided elsewhere (CLI, tray) while the window was open
+            print(f"worklens-agent: {exc}", file=sys.stderr)
+            continue
+        print(f"Idle time {period.id}: {decision.decision}")
+
+
 def _status(store: Store, args: argparse.Namespace) -> int:
     report = status_report(store)
     if args.json:
@@ -395,6 +540,11 @@ def _status(store: Store, args: argparse.Namespace) -> int:
         lines.append(
             f"rejected batch {batch['batch_id']} ({batch['item_count']} items kept): "
             f"{batch['detail']}"
+        )
+    for row in report["idle_periods"]:
+        lines.append(
+            f"idle time waiting for a decision: {row['id']} from {row['started_at']} to "
+            f"{row['ended_at'] or 'now'} (worklens-agent idle keep|discard|reassign ID)"
         )
     lines.append(f"policy version: {report['policy_version']}")
     autostart = report["autostart"]

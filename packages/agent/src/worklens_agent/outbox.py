@@ -31,6 +31,31 @@ from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, TimeEntry,
 
 ItemKind = Literal["time_entry", "slot", "app_span", "screenshot"]
 KEEP_ACKED = dt.timedelta(days=7)
+#: Config key: seconds since the epoch up to which the open entry's time is known not to be idle
+#: (idle.py). Absent when no idle source runs, and then nothing is held for it.
+IDLE_CLEARED_KEY = "idle_cleared_until"
+
+#: Items held back while idle time is undecided (idle.py): the idle entry itself and everything
+#: recorded under it; and the open entry's slots, spans and screenshot records that end after the
+#: last input seen, which may still turn out to be the start of idle time. (Ends are compared as
+#: seconds since the epoch: julianday() reads the contract's ISO 8601 UTC text.)
+IDLE_HELD_SQL = """
+EXISTS (
+    SELECT 1 FROM idle_periods AS p WHERE p.decision IS NULL
+    AND p.idle_entry_id IN (i.id, json_extract(i.payload, '$.time_entry_id'))
+) OR (
+    kind IN ('slot', 'app_span', 'screenshot')
+    AND json_extract(i.payload, '$.time_entry_id') IN (SELECT entry_id FROM tracking)
+    AND (julianday(json_extract(i.payload, CASE kind WHEN 'slot' THEN '$.started_at'
+                                                     WHEN 'app_span' THEN '$.ended_at'
+                                                     ELSE '$.taken_at' END)) - 2440587.5) * 86400.0
+        + CASE kind WHEN 'slot' THEN json_extract(i.payload, '$.length_seconds') ELSE 0 END
+        > coalesce(
+            (SELECT CAST(value AS REAL) + 0.001 FROM config WHERE key = 'idle_cleared_until'),
+            1e18
+        )
+)
+"""
 DEFAULT_BATCH_ITEMS = 500
 
 _KIND_OF: dict[type[BaseModel], ItemKind] = {
@@ -138,6 +163,10 @@ class Outbox:
         - a slot with a screenshot still held for the employee's review: deleting that screenshot
           discards the slot, so the slot must not have left the device before the review ends;
         - a slot the employee discarded that way.
+
+        Idle time adds one (see worklens_agent.idle): items held until the employee decides
+        what happens to their idle time, and the open entry's latest items that may still
+        become idle time.
         """
         existing = self._oldest_pending()
         if existing is not None:
@@ -145,7 +174,7 @@ class Outbox:
         now = now or utcnow()
         with self.store.transaction() as conn:
             rows = conn.execute(
-                "SELECT id, kind, payload, revision FROM items AS i "
+                "SELECT id, kind, payload, revision FROM items AS i "  # noqa: S608 (constant SQL)
                 "WHERE acked_revision < revision AND NOT EXISTS ("
                 "  SELECT 1 FROM batch_items AS bi JOIN batches AS b USING (batch_id)"
                 "  WHERE bi.item_id = i.id AND bi.revision = i.revision AND b.state != 'acked'"
@@ -155,7 +184,7 @@ class Outbox:
                 "  SELECT 1 FROM screenshot_files AS sf"
                 "  WHERE sf.slot_id = i.id AND sf.hold_until > ?"
                 ") OR EXISTS (SELECT 1 FROM discarded_slots AS d WHERE d.slot_id = i.id)"
-                ")) ORDER BY seq LIMIT ?",
+                f")) AND NOT ({IDLE_HELD_SQL}) ORDER BY seq LIMIT ?",
                 (to_text(now), limit),
             ).fetchall()
             if not rows:

@@ -21,10 +21,12 @@ import httpx
 from worklens_agent.client import AgentApi, ApiError
 from worklens_agent.device_sync import record_install, sync_device
 from worklens_agent.enrollment import load_enrollment
+from worklens_agent.idle import pending_idle
+from worklens_agent.idle_prompt import IdlePrompt
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
 from worklens_agent.screenshots import screenshot_loop
-from worklens_agent.sources import open_sources
+from worklens_agent.sources import display_problem, open_sources
 from worklens_agent.sources.browser_bridge import open_browser_bridge
 from worklens_agent.store import Store, to_text, utcnow
 from worklens_agent.tracker import Tracker
@@ -174,9 +176,20 @@ def run(home: Path) -> int:
             thread.start()
 
         tabs = None if bridge is None else bridge.tabs
+        # Idle time is detected only where the idle source works; then a display exists to ask on.
+        prompt = IdlePrompt(home) if opened.idle is not None and not display_problem() else None
         tracker = Tracker(
-            store, opened.activity, _PolicyHolder(store), window=opened.window, browser=tabs
+            store,
+            opened.activity,
+            _PolicyHolder(store),
+            window=opened.window,
+            browser=tabs,
+            idle=opened.idle,
+            on_idle_end=None if prompt is None else prompt.ask,
         )
+        waiting = [period for period in pending_idle(store) if period.ended_at is not None]
+        if prompt is not None and waiting:  # left undecided before a restart: ask again
+            prompt.ask(waiting[0])
         window = opened.window
 
         def foreground_app() -> str | None:
@@ -206,6 +219,8 @@ def run(home: Path) -> int:
                 opened.close()
                 if bridge is not None:
                     bridge.stop()
+                if prompt is not None:
+                    prompt.close()
         for thread in threads:
             thread.join(timeout=5)
         _final_upload(store)

@@ -412,11 +412,15 @@ class ScreenshotFiles:
     # --- upload bookkeeping (used by the uploader) ----------------------------------------------
 
     def next_upload(self, *, now: dt.datetime | None = None) -> HeldScreenshot | None:
-        """The oldest image whose review window is over and whose time entry the server has."""
+        """The oldest image whose review window is over and whose time entry the server has
+        (and is not idle time waiting for the employee's decision)."""
         row = self.store.conn.execute(
             "SELECT sf.* FROM screenshot_files AS sf WHERE sf.state = 'pending' "
             "AND sf.hold_until <= ? AND NOT EXISTS ("
             "  SELECT 1 FROM items AS e WHERE e.id = sf.time_entry_id AND e.acked_revision = 0"
+            ") AND NOT EXISTS ("  # idle time still waiting for the employee's decision (idle.py)
+            "  SELECT 1 FROM idle_periods AS p"
+            "  WHERE p.decision IS NULL AND p.idle_entry_id = sf.time_entry_id"
             ") ORDER BY sf.taken_at, sf.monitor LIMIT 1",
             (to_text(now or utcnow()),),
         ).fetchone()

@@ -25,7 +25,8 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from worklens_agent.outbox import Outbox
+from worklens_agent.idle import was_discarded
+from worklens_agent.outbox import Outbox, record_in
 from worklens_agent.sources.browser_tabs import LatestTabs
 from worklens_agent.sources.window import ActiveWindow, WindowSource
 from worklens_wire import new_id
@@ -112,7 +113,10 @@ class SpanBuilder:
             title=current.key.title,
             url=current.key.url,
         )
-        self.outbox.record(span)
+        with self.outbox.store.transaction() as conn:
+            if was_discarded(conn, span.time_entry_id):  # idle time the employee discarded
+                return []
+            record_in(conn, span)
         log.debug("span %s recorded: %s for %s", span.id, span.app, at - span.started_at)
         return [span]
 

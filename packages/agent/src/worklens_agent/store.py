@@ -92,6 +92,21 @@ CREATE TABLE IF NOT EXISTS discarded_slots (
     reason TEXT NOT NULL,
     discarded_at TEXT NOT NULL
 );
+-- Idle time (no input for the policy's threshold while tracking), see idle.py. The idle time is
+-- its own time entry (`idle_entry_id`) which, with its slots, spans and screenshots, is held back
+-- from upload until the employee decides: keep, discard, or keep as another task.
+CREATE TABLE IF NOT EXISTS idle_periods (
+    id TEXT PRIMARY KEY,
+    entry_id TEXT NOT NULL,
+    idle_entry_id TEXT NOT NULL UNIQUE,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    detected_at TEXT NOT NULL,
+    decision TEXT CHECK (decision IN ('keep', 'discard', 'reassign')),
+    decided_at TEXT
+);
+CREATE INDEX IF NOT EXISTS idle_periods_undecided ON idle_periods (idle_entry_id)
+    WHERE decision IS NULL;
 """
 
 

@@ -119,6 +119,9 @@ class OpenedSources:
     activity: ActivitySource
     availability: list[CaptureSource] = field(default_factory=list)
     window: WindowSource | None = None
+    #: Seconds since the last input, for idle time (idle.py); None where it cannot be known
+    #: (no display, Wayland, other OS): then no idle time is detected, none is made up.
+    idle: IdleMonitor | None = None
 
     def close(self) -> None:
         self.activity.close()
@@ -160,15 +163,22 @@ def _open_activity(policy: Policy, availability: list[CaptureSource]) -> OpenedS
             log.warning("input counts unavailable: %s", exc)
             availability.append(CaptureSource(name="input", available=False, reason=_reason(exc)))
     idle: IdleMonitor | None = None
-    try:
-        idle = IdleMonitor()
-        availability.append(CaptureSource(name="idle", available=True))
-    except Exception as exc:
-        log.warning("idle time unavailable: %s", exc)
-        availability.append(CaptureSource(name="idle", available=False, reason=_reason(exc)))
+    if os.environ.get("WAYLAND_DISPLAY"):
+        # XWayland's idle counter sees only input to X11 clients: typing in any Wayland window
+        # would look like idle time. No idle time rather than made-up idle time.
+        reason = "Wayland session: the time since the last input is not readable through XWayland"
+        log.warning("idle time unavailable: %s", reason)
+        availability.append(CaptureSource(name="idle", available=False, reason=reason))
+    else:
+        try:
+            idle = IdleMonitor()
+            availability.append(CaptureSource(name="idle", available=True))
+        except Exception as exc:
+            log.warning("idle time unavailable: %s", exc)
+            availability.append(CaptureSource(name="idle", available=False, reason=_reason(exc)))
     if counter is None and idle is None:
         return OpenedSources(TimeOnlySource(), availability)
-    return OpenedSources(X11ActivitySource(counter, idle), availability)
+    return OpenedSources(X11ActivitySource(counter, idle), availability, idle=idle)
 
 
 def _reason(exc: BaseException) -> str:
