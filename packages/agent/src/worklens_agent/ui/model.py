@@ -145,9 +145,9 @@ def idle_decisions_pending(store: Store) -> bool:
 
     Imported by name and guarded: without that module the menu simply has no idle entry.
     """
-    if importlib.util.find_spec(IDLE_MODULE) is None:
-        return False
     try:
+        if importlib.util.find_spec(IDLE_MODULE) is None:
+            return False
         idle: Any = importlib.import_module(IDLE_MODULE)
         pending_idle: Callable[[Store], Sequence[object]] | None = getattr(
             idle, "pending_idle", None
