@@ -118,7 +118,9 @@ class QueueWindow:
         self.delete_buttons = {}
         self.shots_label.configure(text=f"Screenshots on this device: {len(shots)}")
         now = utcnow()
-        for row, shot in enumerate(shots):
+        # Newest first: the one just taken, still deletable, is the one the employee looks for.
+        newest_first = sorted(shots, key=lambda shot: (-shot.taken_at.timestamp(), shot.monitor))
+        for row, shot in enumerate(newest_first):
             try:
                 image: tk.PhotoImage | None = tk.PhotoImage(
                     master=self.window, data=tk_image_data(thumbnail_png(shot.path))
