@@ -333,12 +333,12 @@ def test_tray_icon_docks_and_shows_tracking_paused_offline_and_opens_the_window(
         [AGENT, "--home", str(home), "start"], capture_output=True, text=True, check=False
     )
     assert started.returncode == 0, started.stderr
-    wait_for(lambda: near(icon_colour(icon), TrayState.TRACKING), timeout=5)
+    wait_for(lambda: near(icon_colour(icon), TrayState.TRACKING), timeout=15)
     assert xdotool("getwindowname", icon) == "WorkLens: tracking"
 
     with Store(home) as store:  # what the uploader records when the server cannot be reached
         store.set("last_upload", {"at": "now", "ok": False, "message": "network error"})
-    wait_for(lambda: near(icon_colour(icon), TrayState.OFFLINE), timeout=5)
+    wait_for(lambda: near(icon_colour(icon), TrayState.OFFLINE), timeout=15)
 
     xdotool("mousemove", "--window", icon, "5", "5", "click", "1")
     wait_for(lambda: visible_windows("^WorkLens$"))
