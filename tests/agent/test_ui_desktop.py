@@ -29,8 +29,13 @@ from worklens_wire import new_id
 from worklens_wire.v1 import ActivitySlot, Policy, ScreenshotRecord
 
 AGENT = shutil.which("worklens-agent", path=str(Path(sys.executable).parent)) or "worklens-agent"
-NEEDS_XDOTOOL = pytest.mark.skipif(shutil.which("xdotool") is None, reason="xdotool not installed")
-pytestmark = NEEDS_XDOTOOL
+pytestmark = [
+    pytest.mark.desktop,
+    pytest.mark.skipif(
+        shutil.which("Xvfb") is None or shutil.which("xdotool") is None,
+        reason="Xvfb or xdotool is not installed",
+    ),
+]
 
 
 def xdotool(*args: str, timeout: float = 20.0) -> str:
