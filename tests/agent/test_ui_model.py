@@ -201,6 +201,9 @@ def test_notices_are_shown_once_and_stale_ones_are_not_popped_up(store: Store) -
     shown = take_unshown(store, now=now + dt.timedelta(seconds=FRESH_SECONDS - 1))
     assert [(n.id, n.message, n.item_id) for n in shown] == [(first, "Screenshot taken", item)]
     assert take_unshown(store) == []
+    post_notice(store, kind="screenshot", message="a day later", now=now + dt.timedelta(days=1))
+    kept = store.conn.execute("SELECT message FROM notices ORDER BY id").fetchall()
+    assert [row[0] for row in kept] == ["Screenshot taken", "a day later"]
 
 
 class TwoMonitors:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from worklens_agent.store import Store, from_text, to_text, utcnow
 
 FRESH_SECONDS = 120
-KEEP_SHOWN = dt.timedelta(days=1)
+KEEP = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,11 @@ def post_notice(
     item_id: uuid.UUID | None = None,
     now: dt.datetime | None = None,
 ) -> int:
-    """Record a notice (and forget notices shown more than a day ago); returns its id."""
+    """Record a notice (and forget those older than a day, shown or not: with no UI running
+    nobody reads them, and they would pile up); returns its id."""
     now = now or utcnow()
     with store.transaction() as conn:
-        conn.execute(
-            "DELETE FROM notices WHERE shown_at IS NOT NULL AND shown_at < ?",
-            (to_text(now - KEEP_SHOWN),),
-        )
+        conn.execute("DELETE FROM notices WHERE created_at < ?", (to_text(now - KEEP),))
         cursor = conn.execute(
             "INSERT INTO notices (kind, message, item_id, created_at) VALUES (?, ?, ?, ?)",
             (kind, message, None if item_id is None else str(item_id), to_text(now)),
