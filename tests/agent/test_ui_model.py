@@ -262,3 +262,13 @@ def test_cli_projects_lists_from_the_server_and_from_the_cache_offline(
 def test_cli_projects_before_enrolling(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--home", str(home), "projects"]) == 0
     assert "no projects" in capsys.readouterr().out
+
+
+def test_ui_without_a_display_says_so(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the X display check is Linux's")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    assert main(["--home", str(home), "ui"]) == 1
+    assert capsys.readouterr().err == "worklens-agent: no X display (DISPLAY is not set)\n"
