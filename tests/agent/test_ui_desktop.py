@@ -349,3 +349,40 @@ def test_tray_icon_docks_and_shows_tracking_paused_offline_and_opens_the_window(
     wait_for(lambda: visible_windows("^WorkLens$"))
     press(visible_windows("^WorkLens$")[0], "alt+t")
     wait_for(lambda: entry_fields(home) is None)
+
+
+def test_a_screenshot_by_the_run_process_is_announced_by_the_ui_and_deleted_there(
+    home: Path, start_ui: Callable[..., subprocess.Popen[str]]
+) -> None:
+    """The whole path: `run` captures the (virtual) screen, leaves a notice in the store, and
+    `ui` pops it up with Delete; the employee deletes the screenshot from the notice."""
+    with Store(home) as store:  # three moments in every 30 s: the first comes within seconds
+        policy = Policy(version=1, screenshots_per_interval=3, screenshot_interval_seconds=30)
+        store.set("policy", policy.model_dump(mode="json"))
+    env = {k: v for k, v in os.environ.items() if k != "WAYLAND_DISPLAY"}
+    runner = subprocess.Popen(
+        [AGENT, "--home", str(home), "run"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        started = subprocess.run(
+            [AGENT, "--home", str(home), "start"], capture_output=True, text=True, check=False
+        )
+        assert started.returncode == 0, started.stderr
+        start_ui(home, "--window")
+        find_window("^WorkLens$")
+        toast = xdotool("search", "--sync", "--name", "^WorkLens notice$", timeout=60)
+        with Store(home) as store:  # the notice is about the first capture (one Xvfb monitor)
+            first = ScreenshotFiles(store).waiting()[0]
+            assert first.path.is_file()
+        press(toast.splitlines()[0], "alt+d")
+        with Store(home) as store:
+            wait_for(lambda: ScreenshotFiles(store).get(first.id) is None)
+            item = Outbox(store).get(first.id)
+        assert item is not None
+        record = ScreenshotRecord.model_validate_json(item.payload)
+        assert record.skipped_reason == "deleted_by_employee"
+        assert not first.path.exists()
+    finally:
+        runner.terminate()
+        _, stderr = runner.communicate(timeout=30)
+    assert runner.returncode == 0, stderr
