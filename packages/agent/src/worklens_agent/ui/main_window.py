@@ -64,7 +64,14 @@ class MainWindow:
         entries = menu_entries(snapshot)
         if entries == self.entries:
             return
+        same_buttons = [e.action for e in entries] == [e.action for e in self.entries]
         self.entries = entries
+        if same_buttons:  # relabel in place: a click in progress is not lost to a rebuild
+            for entry in entries:
+                self.buttons[entry.action].configure(
+                    text=entry.label, state="normal" if entry.enabled else "disabled"
+                )
+            return
         for button in self.buttons.values():
             button.destroy()
         self.buttons = {}
