@@ -42,7 +42,7 @@ ensure_venv() {
 # (CI runs as root on Debian); elsewhere we say what is missing and the tests that need it fail.
 ensure_system_packages() {
   local missing=() tool package
-  for pair in Xvfb:xvfb xdotool:xdotool openbox:openbox chromium:chromium xprop:x11-utils; do
+  for pair in Xvfb:xvfb xdotool:xdotool openbox:openbox chromium:chromium xprop:x11-utils trayer:trayer; do
     tool=${pair%%:*}
     package=${pair##*:}
     command -v "$tool" >/dev/null 2>&1 || missing+=("$package")

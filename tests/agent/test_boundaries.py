@@ -1,4 +1,5 @@
-"""The agent's import boundary: it never loads Django or the server, nor any X library at import."""
+"""The agent's import boundary: it never loads Django or the server, nor any X library or GUI
+toolkit at import (only `worklens-agent ui` loads Tk and pystray)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ def test_agent_modules_import_without_django_server_or_display() -> None:
     code = (
         "import sys\n"
         "import worklens_agent.cli, worklens_agent.runner, worklens_agent.sources\n"
+        "import worklens_agent.ui.model\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('django', 'worklens_server', 'pynput', 'Xlib', 'ninja'))\n"
+        "('django', 'worklens_server', 'pynput', 'Xlib', 'ninja',"
+        " 'tkinter', '_tkinter', 'pystray'))\n"
         "print(','.join(bad))\n"
     )
     result = subprocess.run(

@@ -1,5 +1,5 @@
-"""`worklens-agent`: enroll, start, stop, status, run, screenshots, idle, autostart, browser,
-uninstall."""
+"""`worklens-agent`: enroll, start, stop, status, run, projects, ui, screenshots, idle,
+autostart, browser, uninstall."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from worklens_agent.idle import (
 )
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import cached_policy
+from worklens_agent.projects import member_projects
 from worklens_agent.screenshots import ScreenshotError, ScreenshotFiles
 from worklens_agent.sources import display_problem
 from worklens_agent.sources.browser_pairing import pairing
@@ -91,6 +92,14 @@ def _parser() -> argparse.ArgumentParser:
         help="uninstall even when the server cannot be told (data not uploaded is lost)",
     )
 
+    projects = commands.add_parser("projects", help="list your projects and their tasks")
+    projects.add_argument("--json", action="store_true", help="print JSON")
+
+    ui = commands.add_parser(
+        "ui", help="tray icon (or a small window when there is no tray) to start, stop and review"
+    )
+    ui.add_argument("--window", action="store_true", help="show the window even with a tray")
+
     shots = commands.add_parser("screenshots", help="review screenshots before they are sent")
     shot_commands = shots.add_subparsers(dest="screenshot_command", required=True)
     shot_list = shot_commands.add_parser("list", help="screenshots waiting on this device")
@@ -148,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(home)
         if args.command == "uninstall":
             return _uninstall(home, args)
+        if args.command == "ui":
+            from worklens_agent.ui.app import run_ui
+
+            return run_ui(home, force_window=args.window)
         with Store(home) as store:
             handler = {
                 "enroll": _enroll,
@@ -158,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "autostart": _autostart,
                 "browser": _browser,
                 "idle": _idle,
+                "projects": _list_projects,
             }[args.command]
             return handler(store, args)
     except (CliError, TrackingError, ScreenshotError, UninstallRefused, IdleError) as exc:
@@ -192,16 +206,21 @@ def _enroll(store: Store, args: argparse.Namespace) -> int:
 
 def _projects(store: Store) -> list[ProjectOut]:
     """The member's projects from the server; the last list fetched when offline."""
-    enrollment = load_enrollment(store)
-    if enrollment is not None:
-        try:
-            with enrollment.api() as api:
-                projects = api.projects()
-            store.set("projects", [project.model_dump(mode="json") for project in projects])
-            return projects
-        except (httpx.HTTPError, ApiError, OSError) as exc:
-            log.warning("could not fetch projects, using the last list: %s", exc)
-    return [ProjectOut.model_validate(raw) for raw in store.get("projects", [])]
+    return member_projects(store)
+
+
+def _list_projects(store: Store, args: argparse.Namespace) -> int:
+    projects = _projects(store)
+    if args.json:
+        print(json.dumps([project.model_dump(mode="json") for project in projects], indent=2))
+        return 0
+    if not projects:
+        print("no projects (none assigned to you, or never fetched: is the device enrolled?)")
+    for project in projects:
+        print(f"{project.name}  ({project.id})")
+        for task in project.tasks:
+            print(f"  {task.name}  ({task.id})")
+    return 0
 
 
 def _pick(kind: str, wanted: str, options: Sequence[Any]) -> uuid.UUID:

@@ -39,6 +39,7 @@ from typing import Literal
 from PIL import Image, ImageFilter, features
 
 from worklens_agent.entries import current_entry
+from worklens_agent.notices import post_notice
 from worklens_agent.outbox import record_in
 from worklens_agent.policy import cached_policy
 from worklens_agent.sources.screen import ScreenGrabber, open_screen_grabber
@@ -575,15 +576,31 @@ def screenshot_loop(
 ) -> None:
     """The screenshot thread of `worklens-agent run` (captures never delay the tracker's tick)."""
     with Store(home) as store:
-        shooter = Screenshotter(store, slot_at=slot_at, foreground_app=foreground_app)
+        messages: list[str] = []
+        shooter = Screenshotter(
+            store, slot_at=slot_at, foreground_app=foreground_app, notify=messages.append
+        )
         shooter.files.remove_orphans()
         try:
             shooter.files.enforce_disk_limit(disk_limit_bytes(store))
             while not stop.is_set():
                 try:
-                    shooter.tick()
+                    recorded = shooter.tick()
+                    _post_screenshot_notices(store, messages, recorded)
                 except Exception:  # one failed capture is logged; the next moment goes on
                     log.exception("screenshot failed")
+                finally:
+                    messages.clear()
                 stop.wait(tick_seconds)
         finally:
             shooter.close()
+
+
+def _post_screenshot_notices(
+    store: Store, messages: list[str], recorded: list[ScreenshotRecord]
+) -> None:
+    """Hand the capture's notice to the UI process (`worklens-agent ui` shows it)."""
+    taken = next((record.id for record in recorded if record.skipped_reason is None), None)
+    for message in messages:
+        log.info("%s", message)
+        post_notice(store, kind="screenshot", message=message, item_id=taken)

@@ -107,6 +107,16 @@ CREATE TABLE IF NOT EXISTS idle_periods (
 );
 CREATE INDEX IF NOT EXISTS idle_periods_undecided ON idle_periods (idle_entry_id)
     WHERE decision IS NULL;
+-- Short messages from `worklens-agent run` for the employee (e.g. "screenshot taken"), shown by
+-- the UI process, which marks each one shown. `item_id` names the screenshot a notice is about.
+CREATE TABLE IF NOT EXISTS notices (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    item_id TEXT,
+    created_at TEXT NOT NULL,
+    shown_at TEXT
+);
 """
 
 
