@@ -6,5 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("worklens_server.notifications.urls")),
+    path("", include("worklens_server.companies.urls")),
+    path("", include("worklens_server.accounts.urls")),
     path("", include("worklens_server.reports.urls")),
 ]
