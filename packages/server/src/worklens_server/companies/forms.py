@@ -29,13 +29,13 @@ class CompanyDetailsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if any(field in self.errors for field in _DETAIL_FIELDS):
-            return cleaned
         try:
             details = check_company_details(**{f: cleaned.get(f, "") for f in _DETAIL_FIELDS})
         except ValidationError as error:
+            # All problems at once, but a field's own error (e.g. "required") is not repeated.
             for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, messages)
             return cleaned
         cleaned["vat_number"] = details.vat_number
         return cleaned
