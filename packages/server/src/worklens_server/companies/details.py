@@ -55,7 +55,7 @@ def check_vat_number(*, country: str, number: str) -> str:
         return str(vat.validate(compact))
     except StdnumValidationError as error:
         raise ValidationError(
-            {"vat_number": f"This is not a valid VAT number for {name}: {error.message}"}
+            {"vat_number": f"This is not a valid VAT number for {name}: {error}"}
         ) from error
 
 
