@@ -200,6 +200,7 @@ LOGIN_REDIRECT_URL = "reports:team_today"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 #: allauth's notices (password changed or reset) go out; they are transactional e-mail.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WorkLens] "
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)

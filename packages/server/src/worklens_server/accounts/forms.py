@@ -9,6 +9,9 @@ from worklens_server.accounts.models import User
 
 
 class SignupDetailsForm(forms.Form):
+    #: allauth orders the sign-up form by this; the name comes first, as people expect.
+    field_order = ["full_name", "email", "password1", "password2"]
+
     full_name = forms.CharField(
         label="Your name",
         max_length=200,
