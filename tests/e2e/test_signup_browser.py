@@ -152,6 +152,9 @@ def test_signup_verify_company_totp_and_password_change(
     expect(page).not_to_have_url(re.compile(r"/totp/activate/"))
     page.goto(f"{server.url}/accounts/2fa/")
     expect(page.locator("main")).to_contain_text("Authenticator App")
+    expect(page.locator("main")).to_contain_text("Recovery Codes")
+    page.goto(f"{server.url}/accounts/2fa/recovery-codes/")
+    expect(page.locator("main")).to_contain_text("recovery codes available")
 
     page.goto(f"{server.url}/accounts/password/change/")
     page.fill('input[name="oldpassword"]', PASSWORD)

@@ -28,15 +28,28 @@ def _lifetime(seconds: int | None, *, browser_session: bool = False) -> str:
     return f"{int(seconds)} seconds"
 
 
+def _session_lifetime() -> str:
+    remembered = _lifetime(
+        settings.SESSION_COOKIE_AGE, browser_session=settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    )
+    # allauth's "Remember me" box (shown while ACCOUNT_SESSION_REMEMBER is None) decides.
+    remember = getattr(settings, "ACCOUNT_SESSION_REMEMBER", None)
+    if remember is None and not settings.SESSION_EXPIRE_AT_BROWSER_CLOSE:
+        return (
+            f"{remembered} if you tick “Remember me” when signing in, "
+            "otherwise until you close the browser"
+        )
+    if remember is False:
+        return _lifetime(None, browser_session=True)
+    return remembered
+
+
 def list_cookies() -> list[Cookie]:
     cookies = [
         Cookie(
             name=settings.SESSION_COOKIE_NAME,
             purpose="Keeps you signed in, and carries short messages from one page to the next.",
-            lifetime=_lifetime(
-                settings.SESSION_COOKIE_AGE,
-                browser_session=settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,
-            ),
+            lifetime=_session_lifetime(),
             set_when="when you sign in or start signing up",
         ),
         Cookie(
