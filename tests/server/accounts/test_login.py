@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from server_testkit import World
 
@@ -34,3 +38,17 @@ def test_wrong_password_is_refused(api: Client, world: World) -> None:
 
 def test_passwords_are_hashed_with_argon2(world: World) -> None:
     assert world.owner.user.password.startswith("argon2")
+
+
+def test_seeded_demo_logins_are_verified_and_sign_in(api: Client) -> None:
+    out = StringIO()
+    call_command("seed_demo", "--json", stdout=out)
+    demo = json.loads(out.getvalue())
+
+    for role in ("owner", "manager", "employee"):
+        browser = Client()
+        response = browser.post(
+            "/accounts/login/",
+            {"login": demo[f"{role}_email"], "password": demo[f"{role}_password"]},
+        )
+        assert response["Location"] == "/team/today/", role
