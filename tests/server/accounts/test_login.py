@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from server_testkit import World
-
-from worklens_server.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +36,19 @@ def test_wrong_password_is_refused(api: Client, world: World) -> None:
     assert "not correct" in response.content.decode()
 
 
-def test_signup_is_closed(api: Client, world: World) -> None:
-    response = api.get("/accounts/signup/")
-    assert "closed" in response.content.decode().lower()
-    assert User.objects.count() == 6
-
-
 def test_passwords_are_hashed_with_argon2(world: World) -> None:
     assert world.owner.user.password.startswith("argon2")
+
+
+def test_seeded_demo_logins_are_verified_and_sign_in(api: Client) -> None:
+    out = StringIO()
+    call_command("seed_demo", "--json", stdout=out)
+    demo = json.loads(out.getvalue())
+
+    for role in ("owner", "manager", "employee"):
+        browser = Client()
+        response = browser.post(
+            "/accounts/login/",
+            {"login": demo[f"{role}_email"], "password": demo[f"{role}_password"]},
+        )
+        assert response["Location"] == "/team/today/", role

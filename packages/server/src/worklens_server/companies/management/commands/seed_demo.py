@@ -14,7 +14,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from worklens_server.accounts.models import User
-from worklens_server.accounts.services import create_user, set_user_password
+from worklens_server.accounts.services import (
+    create_user,
+    mark_email_verified,
+    set_user_password,
+)
 from worklens_server.companies.models import Company, Member
 from worklens_server.companies.services import (
     add_member,
@@ -42,6 +46,8 @@ def _user_with_password(email: str, full_name: str, password: str) -> User:
     if user is None:
         return create_user(email=email, password=password, full_name=full_name, verified=True)
     set_user_password(user=user, password=password)
+    # Sign-in needs a verified address; demo data from before that rule gets it here.
+    mark_email_verified(user=user)
     return user
 
 
