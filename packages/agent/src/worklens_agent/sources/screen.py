@@ -37,9 +37,22 @@ class MssGrabber:
             images.append(Image.frombytes("RGB", shot.size, shot.bgra, "raw", "BGRX"))
         return images
 
+    def grab_one_pixel(self) -> None:
+        first = self._mss.monitors[1]
+        self._mss.grab({"left": first["left"], "top": first["top"], "width": 1, "height": 1})
+
     def close(self) -> None:
         self._mss.close()
 
 
 def open_screen_grabber() -> ScreenGrabber:
     return MssGrabber()
+
+
+def probe_screen_grab() -> None:
+    """Grab one pixel of the first monitor: raises when screenshots cannot be taken here."""
+    grabber = MssGrabber()
+    try:
+        grabber.grab_one_pixel()
+    finally:
+        grabber.close()
