@@ -56,11 +56,18 @@ DISK_LIMIT_ENV = "WORKLENS_SCREENSHOT_DISK_LIMIT_BYTES"
 DISK_LIMIT_CONFIG_KEY = "screenshot_disk_limit_bytes"
 DEFAULT_DISK_LIMIT_BYTES = 2 * 1024**3
 WEBP_METHOD = 4
+TIMINGS_CONFIG_KEY = "screenshot_timings"
+TIMINGS_KEPT = 100
 #: How long a capture waits for the tracker to open the slot covering its moment (a capture just
 #: after a slot boundary may run before the tracker's tick has rolled the slot over).
 SLOT_WAIT_SECONDS = 3.0
 
 SkipReason = Literal["private_app", "disk_limit", "deleted_by_employee"]
+
+
+def capture_timings(store: Store) -> list[dict[str, object]]:
+    """The last captured images, oldest first: when, milliseconds to grab and encode, bytes."""
+    return list(store.get(TIMINGS_CONFIG_KEY, []))
 
 
 def hold_seconds() -> float:
@@ -488,6 +495,13 @@ class Screenshotter:
         self.sleep = sleep
         self.notify = notify or (lambda message: log.info("%s", message))
 
+    def _note_timing(self, taken_at: dt.datetime, *, milliseconds: float, size: int) -> None:
+        """Keep the cost of the last captures (see `capture_timings`), for `bench/` and support."""
+        timings = self.store.get(TIMINGS_CONFIG_KEY, [])[-(TIMINGS_KEPT - 1) :]
+        timings.append({"at": to_text(taken_at), "ms": round(milliseconds, 1), "bytes": size})
+        self.store.set(TIMINGS_CONFIG_KEY, timings)
+        log.debug("screenshot captured and encoded in %.0f ms, %d bytes", milliseconds, size)
+
     def close(self) -> None:
         if self._grabber is not None:
             self._grabber.close()
@@ -531,12 +545,22 @@ class Screenshotter:
             return [skipped]
         if self._grabber is None:
             self._grabber = self._open_grabber()
+        grab_started = time.perf_counter()
         images = self._grabber.grab_monitors()
+        grab_seconds = time.perf_counter() - grab_started
         capture_id = new_id()
         hold = hold_seconds()
         recorded: list[ScreenshotRecord] = []
         for monitor, image in enumerate(images[:17]):
+            encode_started = time.perf_counter()
             encoded = encode_screenshot(image, policy)
+            self._note_timing(
+                taken_at,
+                # The grab is shared by every monitor; each image is charged its share.
+                milliseconds=(grab_seconds / len(images) + time.perf_counter() - encode_started)
+                * 1000,
+                size=len(encoded.data),
+            )
             if len(encoded.data) > MAX_SCREENSHOT_BYTES:
                 log.warning("screenshot of monitor %d is too large; not kept", monitor)
                 continue
