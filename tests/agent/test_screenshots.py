@@ -296,6 +296,7 @@ def test_each_image_keeps_what_it_cost_to_grab_and_encode(
     sizes = {shot.id: shot.bytes for shot in ScreenshotFiles(store).waiting()}
     assert [t["bytes"] for t in timings[-2:]] == [sizes[r.id] for r in records]
     assert all(0 < float(str(t["ms"])) < 10_000 for t in timings)
+    assert all(0 < float(str(t["cpu_ms"])) < 10_000 for t in timings)
     assert {t["at"] for t in timings} == {to_text(T0)}
 
 

@@ -34,7 +34,8 @@ class MssGrabber:
         # monitors[0] is the union of all monitors; the real ones follow.
         for monitor in self._mss.monitors[1:]:
             shot = self._mss.grab(monitor)
-            images.append(Image.frombytes("RGB", shot.size, shot.bgra, "raw", "BGRX"))
+            # From the grabbed buffer itself: `shot.bgra` would first copy it (8 MB at 1080p).
+            images.append(Image.frombytes("RGB", shot.size, shot.raw, "raw", "BGRX"))
         return images
 
     def grab_one_pixel(self) -> None:
