@@ -221,6 +221,7 @@ def test_screenshots_are_taken_only_while_tracking(store: Store) -> None:
         clock.now = T0 + dt.timedelta(seconds=second)
         taken += shots.tick()
     assert grabber.grabs == 3  # one per minute, each of two monitors
+    assert grabber.closed  # not kept open between captures
     assert len(taken) == 6
     assert {record.time_entry_id for record in taken} == {entry.id}
     assert sorted({record.monitor for record in taken}) == [0, 1]

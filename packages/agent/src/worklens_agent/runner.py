@@ -21,6 +21,7 @@ import httpx
 from worklens_agent.client import AgentApi, ApiError
 from worklens_agent.device import device_info
 from worklens_agent.enrollment import load_enrollment
+from worklens_agent.memory import keep_big_buffers_out_of_the_heap
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
 from worklens_agent.screenshots import screenshot_loop
@@ -127,6 +128,7 @@ def run(home: Path) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
+    keep_big_buffers_out_of_the_heap()
     with Store(home) as store:
         enrollment = load_enrollment(store)
         if enrollment is not None:  # fetch the policy before opening sources: it decides them

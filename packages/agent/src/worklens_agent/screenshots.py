@@ -39,6 +39,7 @@ from typing import Literal, TypeVar
 from PIL import Image, ImageFilter, features
 
 from worklens_agent.entries import current_entry
+from worklens_agent.memory import release_free_memory
 from worklens_agent.outbox import record_in
 from worklens_agent.policy import cached_policy
 from worklens_agent.sources.screen import ScreenGrabber, open_screen_grabber
@@ -507,12 +508,20 @@ class Screenshotter:
         self.files = ScreenshotFiles(store)
         self.schedule = ScreenshotSchedule(rng)
         self._open_grabber = grabber
-        self._grabber: ScreenGrabber | None = None
         self.foreground_app = foreground_app
         self.slot_at = slot_at
         self.clock = clock
         self.sleep = sleep
         self.notify = notify or (lambda message: log.info("%s", message))
+
+    def _grab(self) -> list[Image.Image]:
+        # Opened for each capture and closed before encoding: between captures (ten minutes by
+        # default) the X connection and its 8 MB shared-memory segment are not kept.
+        grabber = self._open_grabber()
+        try:
+            return grabber.grab_monitors()
+        finally:
+            grabber.close()
 
     def _note_timing(self, taken_at: dt.datetime, cost: _Cost, *, size: int) -> None:
         """Keep the cost of the last captures (see `capture_timings`), for `bench/` and support."""
@@ -527,11 +536,6 @@ class Screenshotter:
         )
         self.store.set(TIMINGS_CONFIG_KEY, timings)
         log.debug("screenshot grabbed and encoded in %.0f ms, %d bytes", cost.wall * 1000, size)
-
-    def close(self) -> None:
-        if self._grabber is not None:
-            self._grabber.close()
-            self._grabber = None
 
     def tick(self) -> list[ScreenshotRecord]:
         """Take the screenshot(s) due now, if a time entry is open; returns what was recorded."""
@@ -569,9 +573,7 @@ class Screenshotter:
                 record_in(conn, skipped, now=taken_at)
             log.info("screenshot skipped: a private app is in front")
             return [skipped]
-        if self._grabber is None:
-            self._grabber = self._open_grabber()
-        images, grab = _timed(self._grabber.grab_monitors)
+        images, grab = _timed(self._grab)
         capture_id = new_id()
         hold = hold_seconds()
         recorded: list[ScreenshotRecord] = []
@@ -617,13 +619,11 @@ def screenshot_loop(
     with Store(home) as store:
         shooter = Screenshotter(store, slot_at=slot_at, foreground_app=foreground_app)
         shooter.files.remove_orphans()
-        try:
-            shooter.files.enforce_disk_limit(disk_limit_bytes(store))
-            while not stop.is_set():
-                try:
-                    shooter.tick()
-                except Exception:  # one failed capture is logged; the next moment goes on
-                    log.exception("screenshot failed")
-                stop.wait(tick_seconds)
-        finally:
-            shooter.close()
+        shooter.files.enforce_disk_limit(disk_limit_bytes(store))
+        while not stop.is_set():
+            try:
+                if shooter.tick():
+                    release_free_memory()
+            except Exception:  # one failed capture is logged; the next moment goes on
+                log.exception("screenshot failed")
+            stop.wait(tick_seconds)
