@@ -64,6 +64,7 @@ root.title(title)
 root.geometry(geometry)
 text = tkinter.Text(root, font=("DejaVu Sans Mono", 11), wrap="none")
 text.insert("1.0", open(source, encoding="utf-8").read())
+text.mark_set("insert", "1.0")  # typing goes in at the top: the window stays full of code
 text.pack(fill="both", expand=True)
 text.focus_set()
 root.mainloop()
@@ -199,7 +200,8 @@ def drive_input(display: str, titles: list[str], seconds: float) -> dict[str, in
             xdotool(display, "search", "--name", titles[front], "windowactivate", "--sync")
             counts["switches"] += 1
         words = " ".join(WORDS[(step + i) % len(WORDS)] for i in range(3))
-        xdotool(display, "type", "--delay", "70", words + " ")
+        xdotool(display, "type", "--delay", "70", words)
+        xdotool(display, "key", "Return")
         path = [str(100 + (step * 37 + i * 45) % 1700) for i in range(12)]
         moves = [arg for i in range(0, 12, 2) for arg in ("mousemove", path[i], path[i + 1])]
         xdotool(display, *moves)
