@@ -128,6 +128,11 @@ def test_run_tracks_uploads_and_flushes_on_sigterm(home: Path, fake_server: Fake
         "available": False,
         "reason": "no X display (DISPLAY is not set)",
     }
+    assert sources["screenshot"] == {
+        "name": "screenshot",
+        "available": False,
+        "reason": "no X display (DISPLAY is not set)",
+    }
     device_puts = [r.json() for r in fake_server.requests if r.path == "/api/v1/device"]
     assert device_puts[0]["sources"][1]["reason"] == "no X display (DISPLAY is not set)"
     assert len(device_puts) == 1  # the info did not change during the run: sent once
@@ -158,3 +163,14 @@ def test_run_tracks_uploads_and_flushes_on_sigterm(home: Path, fake_server: Fake
         (first.stopped_at - first.started_at).total_seconds()
     )
     assert any(s.time_entry_id == second.id for s in slots)  # type: ignore[union-attr]
+
+
+def test_status_before_any_run_names_every_capture_source_it_can_judge(home: Path) -> None:
+    sources = {s["name"]: s for s in _status(home)["sources"]["sources"]}  # type: ignore[index]
+    assert sources["time"] == {"name": "time", "available": True, "reason": ""}
+    for name in ("input", "idle", "screenshot"):
+        assert sources[name] == {
+            "name": name,
+            "available": False,
+            "reason": "no X display (DISPLAY is not set)",
+        }

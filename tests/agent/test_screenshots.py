@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageStat
 
+from worklens_agent import screenshots
 from worklens_agent.cli import main
 from worklens_agent.client import AgentApi
 from worklens_agent.entries import start_entry
@@ -24,10 +25,11 @@ from worklens_agent.screenshots import (
     ScreenshotFiles,
     ScreenshotSchedule,
     Screenshotter,
+    capture_timings,
     encode_screenshot,
     is_private_app,
 )
-from worklens_agent.store import Store
+from worklens_agent.store import Store, to_text
 from worklens_agent.uploader import Outcome, Uploader
 from worklens_wire import new_id
 from worklens_wire.v1 import ActivitySlot, Policy
@@ -219,6 +221,7 @@ def test_screenshots_are_taken_only_while_tracking(store: Store) -> None:
         clock.now = T0 + dt.timedelta(seconds=second)
         taken += shots.tick()
     assert grabber.grabs == 3  # one per minute, each of two monitors
+    assert grabber.closed  # not kept open between captures
     assert len(taken) == 6
     assert {record.time_entry_id for record in taken} == {entry.id}
     assert sorted({record.monitor for record in taken}) == [0, 1]
@@ -278,6 +281,24 @@ def test_capture_writes_files_not_blobs_and_holds_slot_and_image(
     due = files.next_upload(now=later)
     assert due is not None
     assert due.id == records[0].id
+
+
+def test_each_image_keeps_what_it_cost_to_grab_and_encode(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(screenshots, "TIMINGS_KEPT", 5)
+    policy = use_policy(store)
+    entry = start_entry(store, now=T0)
+    shots = shooter(store, Clock(T0), FakeGrabber())
+    for _ in range(3):  # two monitors each: more images than are kept
+        records = shots.capture(entry, policy)
+    timings = capture_timings(store)
+    assert len(timings) == 5
+    sizes = {shot.id: shot.bytes for shot in ScreenshotFiles(store).waiting()}
+    assert [t["bytes"] for t in timings[-2:]] == [sizes[r.id] for r in records]
+    assert all(0 < float(str(t["ms"])) < 10_000 for t in timings)
+    assert all(0 < float(str(t["cpu_ms"])) < 10_000 for t in timings)
+    assert {t["at"] for t in timings} == {to_text(T0)}
 
 
 def test_private_app_in_front_records_a_skip_and_captures_nothing(store: Store) -> None:

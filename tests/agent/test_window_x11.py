@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
@@ -138,3 +139,36 @@ def test_spans_follow_the_focus_with_accurate_durations(desktop: str, store: Sto
         assert abs(measured - (end - start).total_seconds()) < 2.0, span
     for earlier, later in itertools.pairwise(spans):
         assert earlier.ended_at == later.started_at  # no gap, no overlap
+
+
+def test_a_core_bad_value_error_fails_one_request_and_the_connection_goes_on(
+    desktop: str,
+) -> None:
+    """python-xlib 0.32/0.33 parse a core BadValue as a RandR error without a sequence number;
+    the connection's next request then spun at 100 % CPU forever. A title read in two requests
+    while the title shrinks gets a BadValue, so this must not stall the window source."""
+    from Xlib import X, Xatom, error
+    from Xlib import display as xdisplay
+
+    source = X11WindowSource()
+    try:
+        _focus(TITLES[0])
+        root = source._display.screen().root
+        atom = source._display.intern_atom("WORKLENS_SHORT_PROPERTY")
+        root.change_property(atom, Xatom.STRING, 8, b"short")
+        with pytest.raises(error.BadValue):  # an offset past the property's end
+            root.get_property(atom, X.AnyPropertyType, 1000, 10)
+        polled: list[ActiveWindow | None] = []
+        poll = threading.Thread(target=lambda: polled.append(source.active_window()), daemon=True)
+        poll.start()
+        poll.join(timeout=5)
+        assert polled == [ActiveWindow(APP, TITLES[0])], "the next poll stalled"
+        # Every display opened in this process (pynput's too) parses core errors as core errors.
+        other = xdisplay.Display()
+        try:
+            assert other.display.error_classes[1] is error.BadRequest
+            assert other.display.error_classes[2] is error.BadValue
+        finally:
+            other.close()
+    finally:
+        source.close()

@@ -79,6 +79,7 @@ def test_open_sources_reports_x11_sources_available(display: str) -> None:
             ("input", True),
             ("idle", True),
             ("window", True),
+            ("screenshot", True),
         ]
         opened.activity.sample()
         _xdotool("type", "--delay", "10", "ab")
@@ -87,11 +88,11 @@ def test_open_sources_reports_x11_sources_available(display: str) -> None:
         assert (sample.keyboard_events, sample.had_input) == (2, True)
     finally:
         opened.close()
-    off = open_sources(Policy(version=1, capture_activity=False))
+    off = open_sources(Policy(version=1, capture_activity=False, screenshots_per_interval=0))
     try:
-        assert ("input", False, "off in the company's policy") in [
-            (s.name, s.available, s.reason) for s in off.availability
-        ]
+        reported = [(s.name, s.available, s.reason) for s in off.availability]
+        assert ("input", False, "off in the company's policy") in reported
+        assert ("screenshot", False, "off in the company's policy") in reported
     finally:
         off.close()
 
@@ -141,6 +142,7 @@ def test_run_records_activity_counts_in_slots(
         "idle": True,
         "window": True,
         "browser": True,
+        "screenshot": True,
     }
     with Store(home) as store:
         slots = [json.loads(item.payload) for item in Outbox(store).items("slot")]

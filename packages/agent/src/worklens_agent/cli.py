@@ -279,7 +279,7 @@ def status_report(store: Store) -> dict[str, Any]:
                     "available": problem is None,
                     "reason": problem or "not checked until `worklens-agent run` starts",
                 }
-                for name in ("input", "idle")
+                for name in ("input", "idle", "screenshot")
             ],
         }
     return {

@@ -23,6 +23,7 @@ from worklens_agent.device_sync import record_install, sync_device
 from worklens_agent.enrollment import load_enrollment
 from worklens_agent.idle import pending_idle
 from worklens_agent.idle_prompt import IdlePrompt
+from worklens_agent.memory import keep_big_buffers_out_of_the_heap
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
 from worklens_agent.screenshots import screenshot_loop
@@ -132,6 +133,7 @@ def run(home: Path) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
+    keep_big_buffers_out_of_the_heap()
     with Store(home) as store:
         record_install(store)
         enrollment = load_enrollment(store)

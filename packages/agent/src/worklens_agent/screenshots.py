@@ -34,11 +34,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
-from typing import Literal
+from typing import Literal, TypeVar
 
 from PIL import Image, ImageFilter, features
 
 from worklens_agent.entries import current_entry
+from worklens_agent.memory import release_free_memory
 from worklens_agent.notices import post_notice
 from worklens_agent.outbox import record_in
 from worklens_agent.policy import cached_policy
@@ -49,6 +50,7 @@ from worklens_wire import new_id
 from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, Policy, ScreenshotRecord, TimeEntry
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 SCREENSHOT_DIR = "screenshots"
 HOLD_ENV = "WORKLENS_SCREENSHOT_HOLD_SECONDS"
@@ -56,12 +58,23 @@ DEFAULT_HOLD_SECONDS = 600
 DISK_LIMIT_ENV = "WORKLENS_SCREENSHOT_DISK_LIMIT_BYTES"
 DISK_LIMIT_CONFIG_KEY = "screenshot_disk_limit_bytes"
 DEFAULT_DISK_LIMIT_BYTES = 2 * 1024**3
-WEBP_METHOD = 4
+#: libwebp's effort, 0-6. On a 1920x1080 desktop of text, 2 takes half the CPU time of 4 (about
+#: 55 ms against 110) for 3 % more bytes; above 4 nothing is gained for this kind of image.
+WEBP_METHOD = 2
+TIMINGS_CONFIG_KEY = "screenshot_timings"
+TIMINGS_KEPT = 100
 #: How long a capture waits for the tracker to open the slot covering its moment (a capture just
 #: after a slot boundary may run before the tracker's tick has rolled the slot over).
 SLOT_WAIT_SECONDS = 3.0
 
 SkipReason = Literal["private_app", "disk_limit", "deleted_by_employee"]
+
+
+def capture_timings(store: Store) -> list[dict[str, object]]:
+    """The last captured images, oldest first: when, the milliseconds their grab and encode took
+    (`ms` on the clock, `cpu_ms` of this thread's CPU time, which a busy machine inflates less)
+    and their size in bytes."""
+    return list(store.get(TIMINGS_CONFIG_KEY, []))
 
 
 def hold_seconds() -> float:
@@ -464,6 +477,20 @@ class ScreenshotFiles:
             )
 
 
+@dataclass(frozen=True)
+class _Cost:
+    """Seconds on the clock and of this thread's CPU time."""
+
+    wall: float
+    cpu: float
+
+
+def _timed(work: Callable[[], _T]) -> tuple[_T, _Cost]:
+    wall, cpu = time.perf_counter(), time.thread_time()
+    result = work()
+    return result, _Cost(time.perf_counter() - wall, time.thread_time() - cpu)
+
+
 # --- capture -----------------------------------------------------------------------------------
 
 
@@ -486,17 +513,34 @@ class Screenshotter:
         self.files = ScreenshotFiles(store)
         self.schedule = ScreenshotSchedule(rng)
         self._open_grabber = grabber
-        self._grabber: ScreenGrabber | None = None
         self.foreground_app = foreground_app
         self.slot_at = slot_at
         self.clock = clock
         self.sleep = sleep
         self.notify = notify or (lambda message: log.info("%s", message))
 
-    def close(self) -> None:
-        if self._grabber is not None:
-            self._grabber.close()
-            self._grabber = None
+    def _grab(self) -> list[Image.Image]:
+        # Opened for each capture and closed before encoding: between captures (ten minutes by
+        # default) the X connection and its 8 MB shared-memory segment are not kept.
+        grabber = self._open_grabber()
+        try:
+            return grabber.grab_monitors()
+        finally:
+            grabber.close()
+
+    def _note_timing(self, taken_at: dt.datetime, cost: _Cost, *, size: int) -> None:
+        """Keep the cost of the last captures (see `capture_timings`), for `bench/` and support."""
+        timings = self.store.get(TIMINGS_CONFIG_KEY, [])[-(TIMINGS_KEPT - 1) :]
+        timings.append(
+            {
+                "at": to_text(taken_at),
+                "ms": round(cost.wall * 1000, 1),
+                "cpu_ms": round(cost.cpu * 1000, 1),
+                "bytes": size,
+            }
+        )
+        self.store.set(TIMINGS_CONFIG_KEY, timings)
+        log.debug("screenshot grabbed and encoded in %.0f ms, %d bytes", cost.wall * 1000, size)
 
     def tick(self) -> list[ScreenshotRecord]:
         """Take the screenshot(s) due now, if a time entry is open; returns what was recorded."""
@@ -534,14 +578,16 @@ class Screenshotter:
                 record_in(conn, skipped, now=taken_at)
             log.info("screenshot skipped: a private app is in front")
             return [skipped]
-        if self._grabber is None:
-            self._grabber = self._open_grabber()
-        images = self._grabber.grab_monitors()
+        images, grab = _timed(self._grab)
         capture_id = new_id()
         hold = hold_seconds()
         recorded: list[ScreenshotRecord] = []
         for monitor, image in enumerate(images[:17]):
-            encoded = encode_screenshot(image, policy)
+            encoded, encode = _timed(functools.partial(encode_screenshot, image, policy))
+            # The grab is shared by every monitor; each image is charged its share.
+            share = len(images)
+            cost = _Cost(grab.wall / share + encode.wall, grab.cpu / share + encode.cpu)
+            self._note_timing(taken_at, cost, size=len(encoded.data))
             if len(encoded.data) > MAX_SCREENSHOT_BYTES:
                 log.warning("screenshot of monitor %d is too large; not kept", monitor)
                 continue
@@ -581,19 +627,18 @@ def screenshot_loop(
             store, slot_at=slot_at, foreground_app=foreground_app, notify=messages.append
         )
         shooter.files.remove_orphans()
-        try:
-            shooter.files.enforce_disk_limit(disk_limit_bytes(store))
-            while not stop.is_set():
-                try:
-                    recorded = shooter.tick()
-                    _post_screenshot_notices(store, messages, recorded)
-                except Exception:  # one failed capture is logged; the next moment goes on
-                    log.exception("screenshot failed")
-                finally:
-                    messages.clear()
-                stop.wait(tick_seconds)
-        finally:
-            shooter.close()
+        shooter.files.enforce_disk_limit(disk_limit_bytes(store))
+        while not stop.is_set():
+            try:
+                recorded = shooter.tick()
+                if recorded:
+                    release_free_memory()
+                _post_screenshot_notices(store, messages, recorded)
+            except Exception:  # one failed capture is logged; the next moment goes on
+                log.exception("screenshot failed")
+            finally:
+                messages.clear()
+            stop.wait(tick_seconds)
 
 
 def _post_screenshot_notices(

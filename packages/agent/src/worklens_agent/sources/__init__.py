@@ -21,6 +21,7 @@ from worklens_agent.sources.base import (
 )
 from worklens_agent.sources.idle_x11 import IdleMonitor
 from worklens_agent.sources.input_x11 import InputCounter
+from worklens_agent.sources.screen import probe_screen_grab
 from worklens_agent.sources.window import ActiveWindow, WindowSource
 from worklens_wire.v1 import CaptureSource, Policy
 
@@ -37,6 +38,7 @@ __all__ = [
     "display_problem",
     "open_sources",
     "open_window_source",
+    "screenshot_availability",
 ]
 
 
@@ -135,8 +137,26 @@ def open_sources(policy: Policy) -> OpenedSources:
     window, window_availability = open_window_source(policy)
     opened = _open_activity(policy, availability)
     opened.availability.append(window_availability)
+    opened.availability.append(screenshot_availability(policy))
     opened.window = window
     return opened
+
+
+def screenshot_availability(policy: Policy) -> CaptureSource:
+    """Whether a screenshot can be taken here, proved by grabbing one pixel; and why not."""
+    problem = display_problem() if sys.platform.startswith("linux") else None
+    if problem is not None:
+        return CaptureSource(name="screenshot", available=False, reason=problem)
+    try:
+        probe_screen_grab()
+    except Exception as exc:  # no MIT-SHM and no XGetImage, a locked-down macOS, ...
+        log.warning("screenshots unavailable: %s", exc)
+        return CaptureSource(name="screenshot", available=False, reason=_reason(exc))
+    if policy.screenshots_per_interval == 0:
+        return CaptureSource(
+            name="screenshot", available=False, reason="off in the company's policy"
+        )
+    return CaptureSource(name="screenshot", available=True)
 
 
 def _open_activity(policy: Policy, availability: list[CaptureSource]) -> OpenedSources:

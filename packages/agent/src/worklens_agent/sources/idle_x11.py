@@ -12,6 +12,8 @@ import threading
 import time
 from typing import Any
 
+from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
+
 SCREENSAVER_EXTENSION = "MIT-SCREEN-SAVER"
 
 
@@ -20,6 +22,7 @@ class IdleMonitor:
         from Xlib import display as xdisplay
         from Xlib.ext import screensaver  # noqa: F401 - registers the request
 
+        skip_misregistered_extensions()
         self._display: Any = xdisplay.Display(display_name)
         if not self._display.has_extension(SCREENSAVER_EXTENSION):
             self._display.close()

@@ -9,9 +9,12 @@ Run by hand: `python -m worklens_agent.sources.input_x11` prints counts every se
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any
+
+from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
 
 
 class InputCounter:
@@ -25,6 +28,8 @@ class InputCounter:
 
     def start(self) -> None:
         """Start the listeners; raises if there is no usable X display."""
+        if sys.platform.startswith("linux"):
+            skip_misregistered_extensions()
         from pynput import keyboard, mouse
 
         listeners: list[Any] = [

@@ -34,8 +34,13 @@ class MssGrabber:
         # monitors[0] is the union of all monitors; the real ones follow.
         for monitor in self._mss.monitors[1:]:
             shot = self._mss.grab(monitor)
-            images.append(Image.frombytes("RGB", shot.size, shot.bgra, "raw", "BGRX"))
+            # From the grabbed buffer itself: `shot.bgra` would first copy it (8 MB at 1080p).
+            images.append(Image.frombytes("RGB", shot.size, shot.raw, "raw", "BGRX"))
         return images
+
+    def grab_one_pixel(self) -> None:
+        first = self._mss.monitors[1]
+        self._mss.grab({"left": first["left"], "top": first["top"], "width": 1, "height": 1})
 
     def close(self) -> None:
         self._mss.close()
@@ -43,3 +48,12 @@ class MssGrabber:
 
 def open_screen_grabber() -> ScreenGrabber:
     return MssGrabber()
+
+
+def probe_screen_grab() -> None:
+    """Grab one pixel of the first monitor: raises when screenshots cannot be taken here."""
+    grabber = MssGrabber()
+    try:
+        grabber.grab_one_pixel()
+    finally:
+        grabber.close()

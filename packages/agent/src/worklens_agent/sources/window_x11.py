@@ -23,8 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from worklens_agent.sources.window import ActiveWindow, active_window
+from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
 
 log = logging.getLogger(__name__)
+
+#: How much of a property the first request asks for, in 4-byte units. python-xlib's default (10,
+#: 40 bytes) takes a second round trip for most window titles.
+PROPERTY_SIZEHINT = 256
 
 
 class X11WindowSource:
@@ -33,6 +38,7 @@ class X11WindowSource:
         from Xlib import display as xdisplay
         from Xlib.ext import res
 
+        skip_misregistered_extensions()
         self._display: Any = xdisplay.Display(display_name)
         self._root: Any = self._display.screen().root
         self._any_type: int = X.AnyPropertyType
@@ -106,16 +112,16 @@ class X11WindowSource:
         return int(prop.value[0]) if prop is not None and len(prop.value) else None
 
     def _wm_class_name(self, window: Any) -> str | None:
-        prop = window.get_full_property(self._wm_class, self._string)
+        prop = window.get_full_property(self._wm_class, self._string, PROPERTY_SIZEHINT)
         if prop is None:
             return None
         parts = _text(prop.value).split("\0")  # "instance\0class\0"
         return parts[1] if len(parts) > 1 and parts[1] else parts[0] or None
 
     def _title(self, window: Any) -> str:
-        prop = window.get_full_property(self._net_wm_name, self._utf8_string)
+        prop = window.get_full_property(self._net_wm_name, self._utf8_string, PROPERTY_SIZEHINT)
         if prop is None:  # not an EWMH client: the ICCCM name
-            prop = window.get_full_property(self._wm_name, self._any_type)
+            prop = window.get_full_property(self._wm_name, self._any_type, PROPERTY_SIZEHINT)
         return "" if prop is None else _text(prop.value)
 
     def close(self) -> None:
