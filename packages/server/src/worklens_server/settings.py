@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "worklens_server.tracking",
     "worklens_server.ingest",
     "worklens_server.reports",
+    "worklens_server.privacy",
     "worklens_server.operations",
 ]
 

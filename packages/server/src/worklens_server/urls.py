@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("worklens_server.reports.urls")),
+    path("", include("worklens_server.privacy.urls")),
 ]
