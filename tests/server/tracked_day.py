@@ -97,8 +97,9 @@ def track_day(
         )
     ]
     assert (
-        post_batch(api, device, batch(device, time_entries=[entry], slots=slots, app_spans=spans))
-        .status_code
+        post_batch(
+            api, device, batch(device, time_entries=[entry], slots=slots, app_spans=spans)
+        ).status_code
         == 200
     )
     images = [image_bytes((200, 30, 30)), image_bytes((30, 30, 200))]

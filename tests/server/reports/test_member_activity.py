@@ -136,4 +136,3 @@ def test_team_today_links_each_member_to_their_activity(world: World) -> None:
     html = client.get("/team/today/").content.decode()
     for member in (world.owner, world.manager, world.employee, world.loner):
         assert f'href="/members/{member.pk}/activity/"' in html
-
