@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Exists, OuterRef, Q
 
 from worklens_server.accounts.models import User
 from worklens_server.companies.models import Company, Member
@@ -92,10 +92,10 @@ def _after_commit(report: DeletionReport, action: Callable[[], int]) -> None:
 
 
 def _users_only_in(company: Company) -> list[int]:
+    elsewhere = Member.objects.filter(user=OuterRef("pk")).exclude(company=company)
     return list(
         User.objects.filter(memberships__company=company)
-        .annotate(companies=Count("memberships", distinct=True))
-        .filter(companies=1)
+        .exclude(Exists(elsewhere))
         .values_list("pk", flat=True)
     )
 
