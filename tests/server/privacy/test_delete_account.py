@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from company_rows import files_under, rows_of_company
 from django.test import Client
-from server_testkit import EnrolledDevice, World
+from server_testkit import EnrolledDevice, World, device_info
 from tracked_day import TrackedDay, track_day
 
 from worklens_server.accounts.models import User
@@ -18,6 +18,7 @@ from worklens_server.accounts.services import create_user
 from worklens_server.companies.models import Company, Member
 from worklens_server.companies.services import add_member, create_company
 from worklens_server.devices.models import Device
+from worklens_server.devices.services import enroll_device, issue_enrollment_code
 from worklens_server.privacy.models import ScreenshotAccess
 from worklens_server.tracking.models import (
     ActivitySlot,
@@ -87,9 +88,7 @@ def test_employee_deletes_their_account_rows_and_files(
 
 
 def _manager_device(api: Client, world: World) -> TrackedDay:
-    from server_testkit import EnrolledDevice, device_info
-
-    from worklens_server.devices.services import enroll_device, issue_enrollment_code
+    from server_testkit import EnrolledDevice
 
     enrollment = enroll_device(code=issue_enrollment_code(member=world.manager), info=device_info())
     return track_day(
@@ -157,9 +156,7 @@ def test_one_of_two_owners_may_leave(world: World, django_capture_on_commit_call
 
 @pytest.mark.django_db(transaction=True)
 def test_sole_member_takes_the_company_along(api: Client, settings: Any) -> None:
-    from server_testkit import EnrolledDevice, device_info
-
-    from worklens_server.devices.services import enroll_device, issue_enrollment_code
+    from server_testkit import EnrolledDevice
 
     user = create_user(email="solo@example.com", password=PASSWORD)
     company = create_company(name="Solo", owner=user)

@@ -13,6 +13,7 @@ from server_testkit import EnrolledDevice, World
 from tracked_day import TrackedDay, track_day
 
 from worklens_server.companies.models import Member
+from worklens_server.companies.services import add_team_member, create_team
 from worklens_server.privacy.models import ScreenshotAccess
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +86,6 @@ def test_others_get_404_and_leave_no_row(world: World, tracked: TrackedDay, who:
 
 
 def test_manager_of_another_team_gets_404(world: World, tracked: TrackedDay) -> None:
-    from worklens_server.companies.services import add_team_member, create_team
-
     add_team_member(
         team=create_team(company=world.company, name="Sales"), member=world.loner, is_manager=True
     )

@@ -10,6 +10,7 @@ from server_testkit import EnrolledDevice, World
 from tracked_day import DAY, TrackedDay, track_day
 
 from worklens_server.companies.models import Member
+from worklens_server.companies.services import add_team_member, create_team
 from worklens_server.reports.member_day import get_member_day
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +57,6 @@ def test_who_may_open_the_employees_day(
 
 
 def test_manager_of_another_team_gets_404(world: World, tracked: TrackedDay) -> None:
-    from worklens_server.companies.services import add_team_member, create_team
-
     other_team = create_team(company=world.company, name="Sales")
     add_team_member(team=other_team, member=world.loner, is_manager=True)
     world.loner.role = Member.Role.MANAGER
