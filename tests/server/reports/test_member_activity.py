@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+import zoneinfo
 
 import pytest
 from django.test import Client
 from server_testkit import EnrolledDevice, World
-from tracked_day import DAY, TrackedDay, track_day
+from tracked_day import DAY, START, TrackedDay, track_day
 
 from worklens_server.companies.models import Member
 from worklens_server.companies.services import add_team_member, create_team
@@ -127,6 +128,10 @@ def test_page_renders_the_day_with_links_to_the_screenshots(
         assert f'href="/screenshots/{shot_id}/"' in html
         assert f'src="/screenshots/{shot_id}/thumbnail/"' in html
     assert "is recorded" in html
+    # Times are the company's (Europe/Berlin), not the server's UTC.
+    local_start = START.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert f"<td>{local_start:%H:%M}</td>" in html
+    assert f"<td>{START:%H:%M}</td>" not in html
 
 
 def test_team_today_links_each_member_to_their_activity(world: World) -> None:
