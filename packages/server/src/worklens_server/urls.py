@@ -6,6 +6,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("worklens_server.notifications.urls")),
+    path("", include("worklens_server.companies.urls")),
+    path("", include("worklens_server.accounts.urls")),
     path("", include("worklens_server.reports.urls")),
     path("", include("worklens_server.privacy.urls")),
 ]
