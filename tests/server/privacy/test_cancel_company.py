@@ -177,3 +177,12 @@ def test_owner_without_tracked_data_can_cancel(
         assert client.post("/company/cancel/", {"password": PASSWORD}).status_code == 200
     assert set(rows_of_company(company.pk).values()) == {0}
     assert smtp.wait_for("solo@example.com")
+
+
+def test_owner_finds_cancellation_on_company_settings_and_my_account(world: World) -> None:
+    client = _client(world.owner)
+    assert 'href="/company/cancel/"' in client.get("/company/settings/").content.decode()
+    assert 'href="/company/cancel/"' in client.get("/account/").content.decode()
+    assert (
+        'href="/company/cancel/"' not in _client(world.employee).get("/account/").content.decode()
+    )
