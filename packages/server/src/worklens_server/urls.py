@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("worklens_server.companies.urls")),
     path("", include("worklens_server.accounts.urls")),
     path("", include("worklens_server.reports.urls")),
+    path("", include("worklens_server.privacy.urls")),
 ]

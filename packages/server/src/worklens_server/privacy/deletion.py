@@ -1,0 +1,185 @@
+"""Deleting a company (cancellation by its owner) or a person's own account, at once.
+
+Rows go in one transaction; the screenshot files go right after it commits (a rolled-back
+deletion must not leave rows pointing at files that are gone). Each call reports what it
+deleted, per model and in files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from worklens_server.accounts.models import User
+from worklens_server.companies.models import Company, Member
+from worklens_server.tracking.models import Screenshot
+
+
+class DeletionRefused(Exception):
+    """The deletion cannot go ahead; the message tells the person what to do instead."""
+
+
+@dataclass
+class DeletionReport:
+    #: Deleted rows per model label ("tracking.Screenshot": 12, ...).
+    rows: Counter[str] = field(default_factory=Counter)
+    #: Screenshot files removed from storage (filled once the transaction has committed).
+    files: int = 0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    def add(self, deleted: tuple[int, dict[str, int]]) -> None:
+        self.rows.update({label: n for label, n in deleted[1].items() if n})
+
+
+def confirm_password(*, user: User, password: str) -> None:
+    if not password or not user.check_password(password):
+        raise DeletionRefused("The password is not correct. Nothing was deleted.")
+
+
+def _screenshot_files(screenshots: Iterable[str]) -> list[str]:
+    return [name for name in screenshots if name]
+
+
+def _delete_files(names: Iterable[str]) -> int:
+    deleted = 0
+    for name in names:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
+
+
+def _files_under(prefix: str) -> list[str]:
+    """Every stored file below `prefix` (also files no row points at any more, such as the
+    loser of two concurrent uploads of one screenshot)."""
+    try:
+        directories, files = default_storage.listdir(prefix)
+    except FileNotFoundError:
+        return []
+    found = [f"{prefix}/{name}" for name in files]
+    for directory in directories:
+        found.extend(_files_under(f"{prefix}/{directory}"))
+    return found
+
+
+def _remove_empty_directories(prefix: str) -> None:
+    """Local storage only: the empty day directories of a deleted company go as well."""
+    try:
+        root = default_storage.path(prefix)
+    except NotImplementedError:
+        return  # object storage has no directories
+    for current, _dirs, _files in sorted(os.walk(root), key=lambda w: -len(w[0])):
+        with contextlib.suppress(OSError):
+            os.rmdir(current)
+
+
+def _after_commit(report: DeletionReport, action: Callable[[], int]) -> None:
+    def run() -> None:
+        report.files += action()
+
+    transaction.on_commit(run)
+
+
+def _users_only_in(company: Company) -> list[int]:
+    elsewhere = Member.objects.filter(user=OuterRef("pk")).exclude(company=company)
+    return list(
+        User.objects.filter(memberships__company=company)
+        .exclude(Exists(elsewhere))
+        .values_list("pk", flat=True)
+    )
+
+
+def _company_prefix(company_id: uuid.UUID) -> str:
+    # tracking.services.store_screenshot keeps every image of a company below this prefix.
+    return f"screenshots/{company_id}"
+
+
+def cancel_company(
+    *, company: Company, requested_by: Member, on_done: Callable[[], None] | None = None
+) -> DeletionReport:
+    """Deletes the company with every row that refers to it, the users who belong to no other
+    company, and every stored screenshot file of it. `on_done` runs after the commit (the
+    confirmation e-mail, for instance)."""
+    if requested_by.company_id != company.pk or requested_by.role != Member.Role.OWNER:
+        raise DeletionRefused("Only an owner of the company can cancel it.")
+    report = DeletionReport()
+    prefix = _company_prefix(company.pk)
+    with transaction.atomic():
+        names = _screenshot_files(
+            Screenshot.objects.filter(company=company).values_list("image", flat=True)
+        )
+        report.add(User.objects.filter(pk__in=_users_only_in(company)).delete())
+        report.add(company.delete())
+
+        def remove_files() -> int:
+            deleted = _delete_files(names)
+            deleted += _delete_files(_files_under(prefix))
+            _remove_empty_directories(prefix)
+            return deleted
+
+        _after_commit(report, remove_files)
+        if on_done is not None:
+            transaction.on_commit(on_done)
+    return report
+
+
+def _other_members(member: Member) -> Q:
+    return Q(company_id=member.company_id) & ~Q(pk=member.pk)
+
+
+def check_account_deletion(*, user: User) -> list[Company]:
+    """The companies that go with the account (those it is the only member of); raises
+    DeletionRefused when the user is the last owner of a company that has other members."""
+    alone_in: list[Company] = []
+    for member in Member.objects.filter(user=user).select_related("company"):
+        others = Member.objects.filter(_other_members(member))
+        if not others.exists():
+            alone_in.append(member.company)
+        elif (
+            member.role == Member.Role.OWNER and not others.filter(role=Member.Role.OWNER).exists()
+        ):
+            raise DeletionRefused(
+                f"You are the last owner of {member.company.name}, which has other members. "
+                "Make another member an owner, or cancel the company, before deleting your "
+                "account. Nothing was deleted."
+            )
+    return alone_in
+
+
+def delete_own_account(*, user: User) -> DeletionReport:
+    """Deletes the user, their memberships and everything collected about them (time entries,
+    activity, apps, screenshots and their files, devices), and a company they were the only
+    member of. Other members' data and the company's settings stay."""
+    report = DeletionReport()
+    with transaction.atomic():
+        alone_in = check_account_deletion(user=user)
+        names = _screenshot_files(
+            Screenshot.objects.filter(Q(member__user=user) | Q(company__in=alone_in)).values_list(
+                "image", flat=True
+            )
+        )
+        report.add(user.delete())
+        for company in alone_in:
+            report.add(company.delete())
+        prefixes = [_company_prefix(company.pk) for company in alone_in]
+
+        def remove_files() -> int:
+            deleted = _delete_files(names)
+            for prefix in prefixes:
+                deleted += _delete_files(_files_under(prefix))
+                _remove_empty_directories(prefix)
+            return deleted
+
+        _after_commit(report, remove_files)
+    return report

@@ -1,0 +1,135 @@
+"""Everything WorkLens holds about a person, as one zip: `data.json` plus their screenshots,
+decrypted, under `screenshots/`. Written to a file the caller provides, so a long history
+never has to fit in memory at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.core.files.storage import default_storage
+from django.db.models import Model, QuerySet
+
+from worklens_server.accounts.models import User
+from worklens_server.companies.models import Member, TeamMembership
+from worklens_server.devices.models import Device
+from worklens_server.privacy.models import ScreenshotAccess
+from worklens_server.tracking.blobs import decrypt_image
+from worklens_server.tracking.models import (
+    ActivitySlot,
+    AppSpan,
+    MemberDayRollup,
+    Screenshot,
+    TimeEntry,
+)
+
+_EXTENSIONS = {"WEBP": "webp", "JPEG": "jpg", "PNG": "png"}
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.date | uuid.UUID):
+        return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
+    raise TypeError(f"cannot export {type(value).__name__}")
+
+
+def _rows(queryset: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
+    return list(queryset.values(*fields))
+
+
+def _member_record(member: Member) -> dict[str, Any]:
+    teams = TeamMembership.objects.filter(member=member).select_related("team")
+    return {
+        "company": member.company.name,
+        "role": member.role,
+        "member_since": member.created_at,
+        "teams": [{"team": t.team.name, "manager": t.is_manager} for t in teams],
+        "devices": _rows(
+            Device.objects.filter(member=member).order_by("enrolled_at"),
+            *(
+                "id",
+                "enrolled_at",
+                "revoked_at",
+                "last_seen_at",
+                "hostname",
+                "hardware_model",
+                "os_name",
+                "os_version",
+                "machine_id_hash",
+                "timezone",
+                "agent_version",
+                "dotnet_versions",
+                "sources",
+            ),
+        ),
+        "time_entries": _rows(
+            TimeEntry.objects.filter(member=member).order_by("started_at"),
+            *("id", "device_id", "started_at", "stopped_at", "project__name", "task__name"),
+            "notes",
+        ),
+        "activity_slots": _rows(
+            ActivitySlot.objects.filter(member=member).order_by("started_at"),
+            *("id", "time_entry_id", "started_at", "length_seconds", "active_seconds"),
+            *("keyboard_events", "mouse_events"),
+        ),
+        "app_spans": _rows(
+            AppSpan.objects.filter(member=member).order_by("started_at"),
+            *("id", "time_entry_id", "started_at", "ended_at", "app", "title", "url"),
+        ),
+        "day_totals": _rows(
+            MemberDayRollup.objects.filter(member=member).order_by("day"),
+            *("day", "tracked_seconds", "active_seconds", "keyboard_events", "mouse_events"),
+        ),
+        "screenshot_views_by_others": [
+            {
+                "viewer": access.viewer.user.display_name if access.viewer else None,
+                "viewer_role": access.viewer_role,
+                "screenshot_id": access.screenshot_id,
+                "variant": access.variant,
+                "accessed_at": access.accessed_at,
+            }
+            for access in ScreenshotAccess.objects.filter(subject=member)
+            .select_related("viewer__user")
+            .order_by("accessed_at")
+        ],
+    }
+
+
+def _screenshots(user: User) -> Iterator[Screenshot]:
+    yield from Screenshot.objects.filter(member__user=user).order_by("taken_at").iterator()
+
+
+def _model_fields(instance: Model, *names: str) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in names}
+
+
+def write_personal_export(*, user: User, destination: IO[bytes]) -> None:
+    members = Member.objects.filter(user=user).select_related("company").order_by("created_at")
+    screenshots: list[dict[str, Any]] = []
+    with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for shot in _screenshots(user):
+            record = _model_fields(
+                shot, "id", "time_entry_id", "taken_at", "monitor", "width", "height", "blurred"
+            ) | {"skipped_reason": shot.skipped_reason or None, "file": None}
+            if shot.image:
+                extension = _EXTENSIONS.get(shot.image_format, "bin")
+                stamp = f"{shot.taken_at:%Y-%m-%dT%H%M%S}"
+                record["file"] = f"screenshots/{stamp}_{shot.id}.{extension}"
+                with default_storage.open(shot.image, "rb") as handle:
+                    # Images are stored compressed already; deflating them again gains nothing.
+                    archive.writestr(
+                        record["file"], decrypt_image(handle.read()), zipfile.ZIP_STORED
+                    )
+            screenshots.append(record)
+        document = {
+            "exported_at": dt.datetime.now(dt.UTC),
+            "account": _model_fields(user, "email", "full_name", "date_joined", "last_login"),
+            "memberships": [_member_record(member) for member in members],
+            "screenshots": screenshots,
+        }
+        archive.writestr(
+            "data.json", json.dumps(document, default=_json_default, indent=2, ensure_ascii=False)
+        )

@@ -1,0 +1,228 @@
+"""Reads for one member's day: timesheet, activity per slot, screenshots, apps, titles and URLs.
+
+The same selector serves the manager's member activity page and the person's own "what is
+collected about me" page, so both always show exactly the same data. Callers decide who may see
+`member` (find_visible_member); nothing here widens that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+
+from worklens_server.companies.models import Member
+from worklens_server.companies.selectors import get_visible_members
+from worklens_server.tracking.models import ActivitySlot, AppSpan, Screenshot, TimeEntry
+
+
+def format_seconds(seconds: int) -> str:
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole > 0 else None
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    started_at: dt.datetime
+    length_seconds: int
+    active_seconds: int
+    keyboard_events: int
+    mouse_events: int
+
+    @property
+    def activity_percent(self) -> int | None:
+        return _percent(self.active_seconds, self.length_seconds)
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: uuid.UUID
+    started_at: dt.datetime
+    stopped_at: dt.datetime | None
+    project: str | None
+    task: str | None
+    notes: str
+    slots: list[SlotRow]
+
+    @property
+    def tracked_seconds(self) -> int:
+        return sum(slot.length_seconds for slot in self.slots)
+
+    @property
+    def active_seconds(self) -> int:
+        return sum(slot.active_seconds for slot in self.slots)
+
+    @property
+    def activity_percent(self) -> int | None:
+        return _percent(self.active_seconds, self.tracked_seconds)
+
+    @property
+    def tracked_display(self) -> str:
+        return format_seconds(self.tracked_seconds)
+
+
+@dataclass(frozen=True)
+class ScreenshotRow:
+    id: uuid.UUID
+    taken_at: dt.datetime
+    width: int
+    height: int
+    blurred: bool
+    has_image: bool
+    skipped_reason: str
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """Time spent in one app, one window title or one URL."""
+
+    label: str
+    app: str
+    seconds: int
+
+    @property
+    def duration_display(self) -> str:
+        return format_seconds(self.seconds)
+
+
+@dataclass(frozen=True)
+class MemberDay:
+    member: Member
+    day: dt.date
+    entries: list[EntryRow]
+    screenshots: list[ScreenshotRow]
+    apps: list[UsageRow]
+    titles: list[UsageRow]
+    urls: list[UsageRow]
+
+    @property
+    def tracked_seconds(self) -> int:
+        return sum(entry.tracked_seconds for entry in self.entries)
+
+    @property
+    def active_seconds(self) -> int:
+        return sum(entry.active_seconds for entry in self.entries)
+
+    @property
+    def activity_percent(self) -> int | None:
+        return _percent(self.active_seconds, self.tracked_seconds)
+
+    @property
+    def tracked_display(self) -> str:
+        return format_seconds(self.tracked_seconds)
+
+    @property
+    def previous_day(self) -> dt.date:
+        return self.day - dt.timedelta(days=1)
+
+    @property
+    def next_day(self) -> dt.date:
+        return self.day + dt.timedelta(days=1)
+
+
+def find_visible_member(*, viewer: Member, member_id: uuid.UUID) -> Member | None:
+    """`member_id` when `viewer` may see their data (same rule as every report), else None."""
+    return (
+        get_visible_members(viewer=viewer)
+        .select_related("user", "company")
+        .filter(pk=member_id)
+        .first()
+    )
+
+
+def day_bounds(*, timezone_name: str, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The company-local day as a half-open UTC interval [start, end)."""
+    zone = zoneinfo.ZoneInfo(timezone_name)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _usage(spans: QuerySet[AppSpan], *fields: str) -> QuerySet[AppSpan, dict[str, object]]:
+    duration = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+    totals: QuerySet[AppSpan, dict[str, object]] = (
+        spans.values(*fields).annotate(total=Sum(duration)).order_by("-total", *fields)
+    )
+    return totals
+
+
+def _seconds(total: object) -> int:
+    return int(total.total_seconds()) if isinstance(total, dt.timedelta) else 0
+
+
+def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
+    start, end = day_bounds(timezone_name=member.company.timezone, day=day)
+    slots_by_entry: dict[uuid.UUID, list[SlotRow]] = {}
+    for row in (
+        ActivitySlot.objects.filter(member=member, started_at__gte=start, started_at__lt=end)
+        .order_by("started_at")
+        .values_list(
+            "time_entry_id",
+            "started_at",
+            "length_seconds",
+            "active_seconds",
+            "keyboard_events",
+            "mouse_events",
+        )
+    ):
+        slots_by_entry.setdefault(row[0], []).append(SlotRow(*row[1:]))
+
+    entries = [
+        EntryRow(
+            id=entry.id,
+            started_at=entry.started_at,
+            stopped_at=entry.stopped_at,
+            project=entry.project.name if entry.project else None,
+            task=entry.task.name if entry.task else None,
+            notes=entry.notes,
+            slots=slots_by_entry.get(entry.id, []),
+        )
+        for entry in TimeEntry.objects.filter(member=member)
+        .filter(Q(started_at__gte=start, started_at__lt=end) | Q(id__in=list(slots_by_entry)))
+        .select_related("project", "task")
+        .order_by("started_at")
+    ]
+    screenshots = [
+        ScreenshotRow(
+            id=shot.id,
+            taken_at=shot.taken_at,
+            width=shot.width,
+            height=shot.height,
+            blurred=shot.blurred,
+            has_image=bool(shot.image),
+            skipped_reason=shot.skipped_reason,
+        )
+        for shot in Screenshot.objects.filter(
+            member=member, taken_at__gte=start, taken_at__lt=end
+        ).order_by("taken_at", "monitor")
+    ]
+    spans = AppSpan.objects.filter(member=member, started_at__gte=start, started_at__lt=end)
+    apps = [
+        UsageRow(label=str(row["app"]), app=str(row["app"]), seconds=_seconds(row["total"]))
+        for row in _usage(spans, "app")
+    ]
+    titles = [
+        UsageRow(label=str(row["title"]), app=str(row["app"]), seconds=_seconds(row["total"]))
+        for row in _usage(spans.exclude(title__isnull=True).exclude(title=""), "app", "title")
+    ]
+    urls = [
+        UsageRow(label=str(row["url"]), app="", seconds=_seconds(row["total"]))
+        for row in _usage(spans.exclude(url__isnull=True).exclude(url=""), "url")
+    ]
+    return MemberDay(
+        member=member,
+        day=day,
+        entries=entries,
+        screenshots=screenshots,
+        apps=apps,
+        titles=titles,
+        urls=urls,
+    )
