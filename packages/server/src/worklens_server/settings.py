@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "worklens_server.tracking",
     "worklens_server.ingest",
     "worklens_server.reports",
+    "worklens_server.invitations",
     "worklens_server.operations",
 ]
 
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "worklens_server.companies.context_processors.viewer_role",
             ],
         },
     },

@@ -6,4 +6,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("worklens_server.reports.urls")),
+    path("", include("worklens_server.companies.urls")),
+    path("", include("worklens_server.invitations.urls")),
+    path("", include("worklens_server.devices.urls")),
+    path("", include("worklens_server.policies.urls")),
 ]
