@@ -1,5 +1,5 @@
-"""Members and teams pages. Thin: check the role, look objects up inside the viewer's company
-(another company's id is a 404), call one service, render."""
+"""Members and teams pages. Thin: look objects up inside the viewer's company first (another
+company's id is a 404 whatever the role), then check the role (403), call one service, render."""
 
 from __future__ import annotations
 
@@ -55,8 +55,8 @@ def members(request: HttpRequest, viewer: Member) -> HttpResponse:
 @require_POST
 @viewer_required
 def change_role(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> HttpResponse:
-    require_roles(viewer, OWNER)
     member = _member_in_company(viewer, member_id)
+    require_roles(viewer, OWNER)
     form = RoleForm(request.POST)
     error = None
     if not form.is_valid():
@@ -81,8 +81,8 @@ def change_role(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> H
 @require_POST
 @viewer_required
 def remove_member(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> HttpResponse:
-    require_roles(viewer, OWNER)
     member = _member_in_company(viewer, member_id)
+    require_roles(viewer, OWNER)
     try:
         services.remove_member_by(actor=viewer, member=member)
     except (services.InvalidChange, services.PermissionRefused) as exc:
@@ -128,8 +128,8 @@ def _team_context(viewer: Member, team: Team) -> dict[str, object]:
 
 @viewer_required
 def team(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> HttpResponse:
-    require_roles(viewer, OWNER)
     found = _team_in_company(viewer, team_id)
+    require_roles(viewer, OWNER)
     return render(request, "companies/team.html", _team_context(viewer, found))
 
 
@@ -149,8 +149,8 @@ def _after_team_change(
 @require_POST
 @viewer_required
 def rename_team(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> HttpResponse:
-    require_roles(viewer, OWNER)
     found = _team_in_company(viewer, team_id)
+    require_roles(viewer, OWNER)
     form = TeamNameForm(request.POST)
     if not form.is_valid():
         messages.error(request, "a team needs a name of at most 200 characters")
@@ -167,8 +167,8 @@ def rename_team(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> Htt
 @require_POST
 @viewer_required
 def delete_team(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> HttpResponse:
-    require_roles(viewer, OWNER)
     found = _team_in_company(viewer, team_id)
+    require_roles(viewer, OWNER)
     services.delete_team_by(actor=viewer, team=found)
     messages.success(request, f"Team {found.name} deleted; its members stay in the company.")
     return redirect("companies:teams")
@@ -177,8 +177,8 @@ def delete_team(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> Htt
 @require_POST
 @viewer_required
 def add_team_member(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> HttpResponse:
-    require_roles(viewer, OWNER)
     found = _team_in_company(viewer, team_id)
+    require_roles(viewer, OWNER)
     form = TeamMemberForm(request.POST)
     error = None
     done = ""
@@ -201,9 +201,9 @@ def add_team_member(request: HttpRequest, viewer: Member, team_id: uuid.UUID) ->
 def remove_team_member(
     request: HttpRequest, viewer: Member, team_id: uuid.UUID, member_id: uuid.UUID
 ) -> HttpResponse:
-    require_roles(viewer, OWNER)
     found = _team_in_company(viewer, team_id)
     member = _member_in_company(viewer, member_id)
+    require_roles(viewer, OWNER)
     services.remove_team_member_by(actor=viewer, team=found, member=member)
     done = f"{member.user.display_name} removed from {found.name}."
     return _after_team_change(request, viewer, found, None, done)
@@ -214,9 +214,9 @@ def remove_team_member(
 def set_team_manager(
     request: HttpRequest, viewer: Member, team_id: uuid.UUID, member_id: uuid.UUID
 ) -> HttpResponse:
-    require_roles(viewer, OWNER)
     found = _team_in_company(viewer, team_id)
     member = _member_in_company(viewer, member_id)
+    require_roles(viewer, OWNER)
     form = ManagerFlagForm(request.POST)
     form.is_valid()  # a missing box means "not a manager", as a browser sends an unticked box
     is_manager = bool(form.cleaned_data.get("is_manager"))

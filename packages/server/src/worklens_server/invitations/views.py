@@ -52,7 +52,7 @@ def invite(request: HttpRequest, viewer: Member) -> HttpResponse:
 @require_POST
 @viewer_required
 def cancel(request: HttpRequest, viewer: Member, invitation_id: uuid.UUID) -> HttpResponse:
-    require_roles(viewer, Member.Role.OWNER, Member.Role.MANAGER)
+    # Invisible (another company's, another team's, or any for an employee) is a 404.
     invitation = get_visible_pending_invitation(viewer=viewer, invitation_id=invitation_id)
     if invitation is None:
         raise Http404("no such invitation")
