@@ -158,3 +158,38 @@ class AgentProcess:
         os.kill(self.runner.pid, sig)
         self.runner.wait(timeout=30)
         self.runner = None
+
+
+class WorkerProcess:
+    """`worklens-server db_worker`, the task worker (e-mail delivery among others)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = {**os.environ, **env}
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = Path(env["WORKLENS_DATA_DIR"]) / "worker.log"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [str(BIN / "worklens-server"), "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None

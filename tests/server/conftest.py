@@ -3,6 +3,8 @@ outsider company, and enrolled devices with their tokens."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from django.test import Client
 from server_testkit import EnrolledDevice, World, device_info
 
+from tests.smtp_sink import SmtpSink
 from worklens_server.accounts.services import create_user
 from worklens_server.companies.models import Member
 from worklens_server.companies.services import (
@@ -29,26 +32,66 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings: Any) -> None:
+    """Tasks (e-mail) run inside the request; tests of the real worker start it themselves."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings: Any) -> None:
+    """Rate-limit counters (kept in the cache) start empty in every test."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server that Django's SMTP backend delivers to."""
+    sink = SmtpSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    yield sink
+    sink.stop()
+
+
 @pytest.fixture
 def world(db: None) -> World:
-    owner_user = create_user(email="owner@acme.example", password=PASSWORD, full_name="Olga Owner")
+    owner_user = create_user(
+        email="owner@acme.example", password=PASSWORD, full_name="Olga Owner", verified=True
+    )
     company = create_company(name="Acme", owner=owner_user, timezone="Europe/Berlin")
     owner = Member.objects.get(company=company, user=owner_user)
     manager = add_member(
         company=company,
-        user=create_user(email="manager@acme.example", password=PASSWORD, full_name="Mia Manager"),
+        user=create_user(
+            email="manager@acme.example", password=PASSWORD, full_name="Mia Manager", verified=True
+        ),
         role=Member.Role.MANAGER,
     )
     employee = add_member(
         company=company,
         user=create_user(
-            email="employee@acme.example", password=PASSWORD, full_name="Eli Employee"
+            email="employee@acme.example",
+            password=PASSWORD,
+            full_name="Eli Employee",
+            verified=True,
         ),
         role=Member.Role.EMPLOYEE,
     )
     loner = add_member(
         company=company,
-        user=create_user(email="loner@acme.example", password=PASSWORD, full_name="Lou Loner"),
+        user=create_user(
+            email="loner@acme.example", password=PASSWORD, full_name="Lou Loner", verified=True
+        ),
         role=Member.Role.EMPLOYEE,
     )
     team = create_team(company=company, name="Support")
@@ -57,12 +100,12 @@ def world(db: None) -> World:
     project = create_project(company=company, name="Website", task_names=["Design", "Build"])
     create_project(company=company, name="Support desk", task_names=["Tickets"])
 
-    outsider_user = create_user(email="boss@other.example", password=PASSWORD)
+    outsider_user = create_user(email="boss@other.example", password=PASSWORD, verified=True)
     outsider_company = create_company(name="Other Inc", owner=outsider_user)
     outsider_owner = Member.objects.get(company=outsider_company, user=outsider_user)
     outsider_employee = add_member(
         company=outsider_company,
-        user=create_user(email="worker@other.example", password=PASSWORD),
+        user=create_user(email="worker@other.example", password=PASSWORD, verified=True),
         role=Member.Role.EMPLOYEE,
     )
     create_project(company=outsider_company, name="Secret plan", task_names=["Hide"])

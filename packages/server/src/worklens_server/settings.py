@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "worklens_server.reports",
     "worklens_server.invitations",
     "worklens_server.operations",
+    "worklens_server.notifications",
 ]
 
 MIDDLEWARE = [
@@ -176,10 +178,21 @@ ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "reports:team_today"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+#: allauth's notices (password changed or reset) go out; they are transactional e-mail.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "worklens@localhost")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+#: Address of this server as people reach it; links in e-mail (unsubscribe) start with it.
+WORKLENS_BASE_URL = os.environ.get("WORKLENS_BASE_URL", "http://127.0.0.1:8000")
+#: A failed delivery is retried after 1x, 2x, 4x... this many seconds, up to the attempts.
+WORKLENS_EMAIL_RETRY_SECONDS = float(os.environ.get("WORKLENS_EMAIL_RETRY_SECONDS") or 60)
+WORKLENS_EMAIL_MAX_ATTEMPTS = int(os.environ.get("WORKLENS_EMAIL_MAX_ATTEMPTS") or 8)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST

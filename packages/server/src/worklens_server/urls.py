@@ -5,6 +5,7 @@ from worklens_server.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("worklens_server.notifications.urls")),
     path("", include("worklens_server.reports.urls")),
     path("", include("worklens_server.companies.urls")),
     path("", include("worklens_server.invitations.urls")),
