@@ -146,6 +146,10 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
     "devices/codes/": SignedIn(method="post"),
     "devices/<uuid:device_id>/revoke/": Obj({"device_id": "device"}, method="post"),
     "collection-policy/": SignedIn(),
+    # The signed-in person's own e-mail preferences (notifications app).
+    "account/email/": SignedIn(),
+    # The signed token in the URL says whose preference it changes; a forged one is refused.
+    "unsubscribe/<str:token>/": Public(anonymous_status=400),
 }
 
 
