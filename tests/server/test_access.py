@@ -61,6 +61,9 @@ from worklens_server.invitations.models import Invitation
 pytestmark = pytest.mark.django_db
 
 ALL = frozenset({"owner", "manager", "employee"})
+#: Statuses that mean a request was let in: done, redirected after the action, or refused only
+#: for its (deliberately empty) form data.
+GOT_THROUGH = frozenset({200, 204, 302, 400, 405, 409})
 
 # Routes this test does not check, and why. Keep it short: everything else needs a rule.
 EXCLUDED_PREFIXES = (
@@ -137,9 +140,7 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
         {"team_id": "team", "member_id": "member"}, method="post"
     ),
     "invitations/": SignedIn(allowed=frozenset({"owner", "manager"}), method="post"),
-    "invitations/<uuid:invitation_id>/cancel/": Obj(
-        {"invitation_id": "invitation"}, method="post"
-    ),
+    "invitations/<uuid:invitation_id>/cancel/": Obj({"invitation_id": "invitation"}, method="post"),
     # The signed token in the URL is the credential; a forged one shows only a refusal.
     "invitations/accept/<str:token>/": Public(anonymous_status=404),
     "devices/": SignedIn(),
@@ -308,7 +309,7 @@ def _check_object_rule(route: str, rule: Obj, a: Side, b: Side, ids: dict[str, s
     assert status in (302, 401, 403, 404), f"{route} anonymously: {status}"
     allowed = {"owner_a": a.owner}[rule.allowed]
     status = request(as_member(allowed), rule.method, url, rule.data).status_code
-    assert status not in (403, 404) and status < 500, f"{route} by A's owner: {status}"
+    assert status in GOT_THROUGH, f"{route} by A's owner: {status}"
 
 
 def _visible_emails(viewer_name: str, side: Side) -> set[str]:
@@ -335,7 +336,7 @@ def _check_signed_in_rule(route: str, rule: SignedIn, a: Side, b: Side) -> None:
             response = request(as_member(member), rule.method, url, rule.data)
             status = response.status_code
             if role_of(member) in rule.allowed:
-                assert status not in (403, 404) and status < 500, f"{route} by {name}: {status}"
+                assert status in GOT_THROUGH, f"{route} by {name}: {status}"
             else:
                 assert status == 403, f"{route} by {name} ({member.role}): {status}"
             body = response.content.decode(errors="replace")
@@ -346,19 +347,16 @@ def _check_signed_in_rule(route: str, rule: SignedIn, a: Side, b: Side) -> None:
 def _check_device_rule(route: str, rule: DeviceToken, a: Side, b: Side) -> None:
     url = build_url(route, {})
     assert request(as_member(None), rule.method, url).status_code == 401, route
-    response = request(
-        Client(HTTP_AUTHORIZATION="Bearer not-a-real-token"), rule.method, url
-    )
+    response = request(Client(HTTP_AUTHORIZATION="Bearer not-a-real-token"), rule.method, url)
     assert response.status_code == 401, f"{route} with a made-up token: {response.status_code}"
     a_emails = {m.user.email for m in a.everyone.values()}
     # A token of company B never yields company A's data.
     enrollment = enroll_device(code=issue_enrollment_code(member=b.employee_1), info=device_info())
-    response = request(
-        Client(HTTP_AUTHORIZATION=f"Bearer {enrollment.token}"), rule.method, url
-    )
+    response = request(Client(HTTP_AUTHORIZATION=f"Bearer {enrollment.token}"), rule.method, url)
     body = response.content.decode(errors="replace")
     assert response.status_code < 500, f"{route} with a valid token: {response.status_code}"
-    assert "Project of a" not in body and not any(email in body for email in a_emails), route
+    assert "Project of a" not in body, route
+    assert not any(email in body for email in a_emails), route
 
 
 def test_every_route_obeys_its_access_rule(sides: tuple[Side, Side]) -> None:

@@ -57,9 +57,12 @@ def test_a_member_sees_their_devices_with_their_capture_sources(
         ),
     )
     page = _client(world.employee).get("/devices/").content.decode()
-    assert "eli-laptop" in page and "0.2.0" in page and "Debian 12" in page
+    assert "eli-laptop" in page
+    assert "0.2.0" in page
+    assert "Debian 12" in page
     assert "✓ Timer" in page
-    assert "✗ Active window" in page and "Wayland session: no X11" in page
+    assert "✗ Active window" in page
+    assert "Wayland session: no X11" in page
     assert 'id="member-devices"' not in page
 
 

@@ -10,8 +10,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
 from server_testkit import World, device_info, post_json
-from tests.smtp_sink import SmtpSink, html_body, text_body
 
+from tests.smtp_sink import SmtpSink, html_body, text_body
 from worklens_server.companies.models import Member, TeamMembership
 from worklens_server.devices.models import Device, EnrollmentCode
 from worklens_server.invitations.models import Invitation
@@ -50,7 +50,8 @@ def test_owner_invites_and_the_person_joins_acknowledges_and_enrolls(
     path = _link(smtp, "new.person@acme.example")
     invitation = Invitation.objects.get(email="new.person@acme.example")
     secret = path.split("/")[3].split(":")[0]
-    assert secret not in invitation.token_hash and len(invitation.token_hash) == 64
+    assert secret not in invitation.token_hash
+    assert len(invitation.token_hash) == 64
 
     person = Client()
     page = person.get(path)
@@ -63,7 +64,8 @@ def test_owner_invites_and_the_person_joins_acknowledges_and_enrolls(
     joined = person.post(
         path, {"full_name": "Nia New", "password1": password, "password2": password}
     )
-    assert joined.status_code == 302 and joined["Location"] == "/collection-policy/"
+    assert joined.status_code == 302
+    assert joined["Location"] == "/collection-policy/"
 
     member = Member.objects.get(user__email="new.person@acme.example")
     assert (member.company_id, member.role) == (world.company.pk, Member.Role.EMPLOYEE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec
 
@@ -22,15 +21,15 @@ def viewer_required(view: MemberView[P]) -> Callable[Concatenate[HttpRequest, P]
     """Signs the user in if needed, finds their membership and passes it as `viewer`; a user in
     no company gets the "no company" page (403)."""
 
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         viewer = get_member_for_user(user=request.user)  # type: ignore[arg-type]
         if viewer is None:
             return render(request, "reports/no_company.html", status=403)
         return view(request, viewer, *args, **kwargs)
 
-    return wrapper
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return login_required(wrapper)
 
 
 def require_roles(viewer: Member, *roles: str) -> None:

@@ -11,5 +11,5 @@ def viewer_role(request: HttpRequest) -> dict[str, str]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    member = get_member_for_user(user=user)  # type: ignore[arg-type]
+    member = get_member_for_user(user=user)
     return {"viewer_role": member.role} if member else {}

@@ -7,6 +7,8 @@ target up in the actor's company first, so another company's objects never reach
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import IntegrityError, transaction
 
 from worklens_server.accounts.models import User
@@ -72,7 +74,7 @@ def _require_same_company(actor: Member, *objects: Member | Team) -> None:
         raise PermissionRefused("that belongs to another company")
 
 
-def _lock_owners(company_id: object) -> int:
+def _lock_owners(company_id: uuid.UUID) -> int:
     """Locks the company's owner rows and counts them, so two owners demoting each other at
     the same moment cannot leave the company without one."""
     return len(

@@ -63,7 +63,9 @@ def change_role(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> H
         error = "choose a role: owner, manager or employee"
     else:
         try:
-            services.change_member_role_by(actor=viewer, member=member, role=form.cleaned_data["role"])
+            services.change_member_role_by(
+                actor=viewer, member=member, role=form.cleaned_data["role"]
+            )
         except (services.InvalidChange, services.PermissionRefused) as exc:
             error = str(exc)
     if is_htmx(request):
@@ -138,7 +140,9 @@ def _after_team_change(
 ) -> HttpResponse:
     if is_htmx(request):
         context = _team_context(viewer, team) | {"error": error}
-        return render(request, "companies/_team_members.html", context, status=400 if error else 200)
+        return render(
+            request, "companies/_team_members.html", context, status=400 if error else 200
+        )
     if error:
         messages.error(request, error)
     else:

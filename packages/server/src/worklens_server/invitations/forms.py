@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from worklens_server.companies.models import Member, Team
+from worklens_server.companies.selectors import list_teams_managed_by
 
 
 class InviteForm(forms.Form):
@@ -46,9 +47,8 @@ class AcceptInvitationForm(forms.Form):
 def invite_form_for(viewer: Member, data: object = None) -> InviteForm:
     """The invite form with the choices the viewer has: an owner any role and team, a manager
     employees into the teams they manage."""
-    from worklens_server.companies.selectors import list_teams_managed_by
-
-    roles = (
-        list(Member.Role.values) if viewer.role == Member.Role.OWNER else [Member.Role.EMPLOYEE]
-    )
+    if viewer.role == Member.Role.OWNER:
+        roles = [str(role) for role in Member.Role.values]
+    else:
+        roles = [str(Member.Role.EMPLOYEE)]
     return InviteForm(data, teams=list_teams_managed_by(viewer=viewer), roles=roles)

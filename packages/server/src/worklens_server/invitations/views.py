@@ -85,6 +85,4 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "policy": get_policy_in_plain_words(company_id=invitation.company_id),
     }
-    return render(
-        request, "invitations/accept.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "invitations/accept.html", context, status=400 if form.errors else 200)

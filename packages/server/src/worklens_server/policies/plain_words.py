@@ -93,7 +93,9 @@ def describe_policy(policy: Policy) -> PolicyInPlainWords:
     )
     if policy.private_apps:
         apps = ", ".join(policy.private_apps)
-        collected.append(f"Private apps: no screenshot is taken while one of these is in front: {apps}.")
+        collected.append(
+            f"Private apps: no screenshot is taken while one of these is in front: {apps}."
+        )
     return PolicyInPlainWords(
         version=policy.version,
         collected=collected,

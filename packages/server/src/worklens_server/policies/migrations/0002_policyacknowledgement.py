@@ -5,25 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('companies', '0001_initial'),
-        ('policies', '0001_initial'),
+        ("companies", "0001_initial"),
+        ("policies", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PolicyAcknowledgement',
+            name="PolicyAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('policy_version', models.PositiveIntegerField()),
-                ('acknowledged_at', models.DateTimeField(auto_now_add=True)),
-                ('shown', models.JSONField()),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='companies.company')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_acknowledgements', to='companies.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("policy_version", models.PositiveIntegerField()),
+                ("acknowledged_at", models.DateTimeField(auto_now_add=True)),
+                ("shown", models.JSONField()),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="companies.company",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_acknowledgements",
+                        to="companies.member",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('member', 'policy_version'), name='policy_ack_once_per_version')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("member", "policy_version"), name="policy_ack_once_per_version"
+                    )
+                ],
             },
         ),
     ]
