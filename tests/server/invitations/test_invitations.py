@@ -13,6 +13,7 @@ from server_testkit import World, device_info, post_json
 
 from tests.smtp_sink import SmtpSink, html_body, text_body
 from worklens_server.companies.models import Member, TeamMembership
+from worklens_server.companies.selectors import get_visible_members
 from worklens_server.devices.models import Device, EnrollmentCode
 from worklens_server.invitations.models import Invitation
 from worklens_server.policies.models import PolicyAcknowledgement
@@ -159,3 +160,15 @@ def test_a_policy_change_asks_for_a_new_acknowledgement(world: World) -> None:
     assert client.post("/collection-policy/", {"version": "2", "confirm": "on"}).status_code == 200
     versions = PolicyAcknowledgement.objects.filter(member=world.employee)
     assert sorted(versions.values_list("policy_version", flat=True)) == [1, 2]
+
+
+def test_someone_invited_as_a_teams_manager_manages_it(world: World, smtp: SmtpSink) -> None:
+    _invite(world, world.owner, "lead@acme.example", role="manager", team=world.team.pk)
+    path = _link(smtp, "lead@acme.example")
+    password = "another long passphrase"
+    Client().post(path, {"password1": password, "password2": password})
+    lead = Member.objects.get(user__email="lead@acme.example")
+    assert lead.role == Member.Role.MANAGER
+    assert TeamMembership.objects.get(member=lead, team=world.team).is_manager
+    visible = set(get_visible_members(viewer=lead).values_list("user__email", flat=True))
+    assert visible == {"lead@acme.example", "manager@acme.example", "employee@acme.example"}

@@ -72,7 +72,8 @@ def change_role(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> H
         member = _member_in_company(viewer, member_id)
         row = next(m for m in selectors.list_members_for_page(viewer=viewer) if m.pk == member.pk)
         context = {"viewer": viewer, "member": row, "roles": Member.Role.choices, "error": error}
-        return render(request, "companies/_member_row.html", context, status=400 if error else 200)
+        # 200 even with an error: htmx swaps only successful answers, and the row shows it.
+        return render(request, "companies/_member_row.html", context)
     if error:
         messages.error(request, error)
     else:
@@ -140,9 +141,8 @@ def _after_team_change(
 ) -> HttpResponse:
     if is_htmx(request):
         context = _team_context(viewer, team) | {"error": error}
-        return render(
-            request, "companies/_team_members.html", context, status=400 if error else 200
-        )
+        # 200 even with an error: htmx swaps only successful answers, and the fragment shows it.
+        return render(request, "companies/_team_members.html", context)
     if error:
         messages.error(request, error)
     else:

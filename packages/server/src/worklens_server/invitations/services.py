@@ -138,7 +138,9 @@ def accept_invitation(*, token: str, password: str, full_name: str = "") -> User
     )
     member = add_member(company=invitation.company, user=user, role=invitation.role)
     if invitation.team is not None:
-        add_team_member(team=invitation.team, member=member)
+        # Someone invited as a manager into a team comes to manage it.
+        is_manager = invitation.role == Member.Role.MANAGER
+        add_team_member(team=invitation.team, member=member, is_manager=is_manager)
     Invitation.objects.filter(pk=invitation.pk).update(member=member)
     return user
 
