@@ -51,6 +51,19 @@ class SmtpSink:
         with self._lock:
             return [m for m in self.messages if address in str(m["To"])]
 
+    def wait_for_subject(self, address: str, text: str, timeout: float = 30) -> EmailMessage:
+        """The first message to `address` whose subject contains `text`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.received_by(address):
+                if text in str(message["Subject"]):
+                    return message
+            time.sleep(0.1)
+        raise AssertionError(
+            f"no message to {address} with {text!r} in its subject within {timeout} s; "
+            f"got {[str(m['Subject']) for m in self.messages]}"
+        )
+
     def wait_for(self, address: str, count: int = 1, timeout: float = 30) -> list[EmailMessage]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

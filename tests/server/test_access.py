@@ -151,6 +151,12 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
     "account/email/": SignedIn(),
     # The signed token in the URL says whose preference it changes; a forged one is refused.
     "unsubscribe/<str:token>/": Public(anonymous_status=400),
+    # Founding a company (accounts' sign-up): a member of one is sent on to their dashboard.
+    "company/new/": SignedIn(),
+    # The company's own settings, for its owners.
+    "company/settings/": SignedIn(allowed=frozenset({"owner"})),
+    # What cookies the site sets: the same text for everyone.
+    "cookies/": Public(),
 }
 
 

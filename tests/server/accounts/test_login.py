@@ -6,8 +6,6 @@ import pytest
 from django.test import Client
 from server_testkit import World
 
-from worklens_server.accounts.models import User
-
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
@@ -32,12 +30,6 @@ def test_wrong_password_is_refused(api: Client, world: World) -> None:
     assert response.status_code == 200
     assert "_auth_user_id" not in api.session
     assert "not correct" in response.content.decode()
-
-
-def test_signup_is_closed(api: Client, world: World) -> None:
-    response = api.get("/accounts/signup/")
-    assert "closed" in response.content.decode().lower()
-    assert User.objects.count() == 6
 
 
 def test_passwords_are_hashed_with_argon2(world: World) -> None:

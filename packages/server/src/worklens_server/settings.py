@@ -13,6 +13,8 @@ from typing import Any
 
 import dj_database_url
 
+from worklens_server.accounts.ratelimits import login_failed_rate
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "worklens_server.accounts.middleware.RequireManagerTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -151,6 +154,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "timeout": 10,
     }
 
+# Rate limits (failed logins) live in the cache, so it must be shared by every server process
+# and host: the database is, on SQLite as on PostgreSQL (table made by accounts' migration 0002).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "worklens_cache",
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -172,7 +184,17 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Clicking the link in the browser that signed up continues straight to creating the company.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_FORM_CLASS = "worklens_server.accounts.forms.SignupDetailsForm"
+#: How long failed logins lock an account (five failures) or an address (twenty), in seconds.
+WORKLENS_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("WORKLENS_LOGIN_LOCKOUT_SECONDS") or 300)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": login_failed_rate(lockout_seconds=WORKLENS_LOGIN_LOCKOUT_SECONDS),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "WorkLens"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_URL = "account_login"
@@ -180,6 +202,7 @@ LOGIN_REDIRECT_URL = "reports:team_today"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 #: allauth's notices (password changed or reset) go out; they are transactional e-mail.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WorkLens] "
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
@@ -204,6 +227,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# One language today; the language cookie is configured (and listed on /cookies/) for when
+# there are more to choose from.
+LANGUAGES = [("en", "English")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -228,6 +257,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 WORKLENS_MAX_BATCH_BYTES = 4 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# Messages ride in the session rather than in a cookie of their own (see /cookies/).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = False
 
 LOGGING = {

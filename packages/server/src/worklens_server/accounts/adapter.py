@@ -7,14 +7,27 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.urls import reverse
 
+from worklens_server.accounts.models import User
+from worklens_server.companies.selectors import get_member_for_user
 from worklens_server.notifications.services import send_email
 
 
 class WorkLensAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
-        """People join through their company (owners add members), not by signing up."""
-        return False
+        """Anyone may sign up and found a company; employees join through invitations."""
+        return True
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Someone who signed up but has no company yet creates it first."""
+        user = request.user
+        if isinstance(user, User) and get_member_for_user(user=user) is None:
+            return reverse("companies:create")
+        return str(super().get_login_redirect_url(request))
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return self.get_login_redirect_url(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's mail (verification, password reset, password changed) is rendered here,

@@ -17,6 +17,14 @@ class Company(models.Model):
     name = models.CharField(max_length=200)
     #: IANA timezone that defines the company's "day" in reports and rollups.
     timezone = models.CharField(max_length=64, default="UTC")
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    #: ISO 3166 alpha-2 code; decides whether a VAT number is required and how it is checked.
+    country = models.CharField(max_length=2, blank=True)
+    #: Stored compact, with its EU country prefix (e.g. DE136695976); free text outside the EU.
+    vat_number = models.CharField(max_length=32, blank=True)
+    #: Managers (and the owner) must use two-factor authentication before any dashboard page.
+    require_manager_2fa = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

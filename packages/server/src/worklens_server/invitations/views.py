@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from worklens_server.companies.access import require_roles, viewer_required
 from worklens_server.companies.models import Member
+from worklens_server.companies.people_views import members_context
 from worklens_server.companies.services import PermissionRefused
-from worklens_server.companies.views import members_context
 from worklens_server.invitations.forms import AcceptInvitationForm, invite_form_for
 from worklens_server.invitations.selectors import get_visible_pending_invitation
 from worklens_server.invitations.services import (
@@ -44,7 +44,7 @@ def invite(request: HttpRequest, viewer: Member) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Invitation sent to {sent.invitation.email}.")
-            return redirect("companies:members")
+            return redirect("people:members")
     context = members_context(viewer) | {"invite_form": form}
     return render(request, "companies/members.html", context, status=400)
 
@@ -58,7 +58,7 @@ def cancel(request: HttpRequest, viewer: Member, invitation_id: uuid.UUID) -> Ht
         raise Http404("no such invitation")
     cancel_invitation_by(actor=viewer, invitation=invitation)
     messages.success(request, f"Invitation of {invitation.email} withdrawn.")
-    return redirect("companies:members")
+    return redirect("people:members")
 
 
 def accept(request: HttpRequest, token: str) -> HttpResponse:

@@ -18,3 +18,10 @@ def wants_email(*, user: User | None, category: str) -> bool:
     if user is None:
         return False
     return EmailOptIn.objects.filter(user=user, category=category).exists()
+
+
+def list_opted_in_users(*, category: str) -> list[User]:
+    """Active people who opted in to `category`, for an announcement to them."""
+    return list(
+        User.objects.filter(is_active=True, email_opt_ins__category=category).order_by("pk")
+    )
