@@ -3,15 +3,23 @@ managers; a manager's view follows the teams they manage."""
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from server_testkit import World
+from PIL import Image
+from server_testkit import NOW, EnrolledDevice, World, batch, post_batch, time_entry
 
 from worklens_server.companies.models import Member, Team, TeamMembership
 from worklens_server.companies.selectors import get_visible_members
 from worklens_server.reports.selectors import get_team_today
+from worklens_server.tracking.models import Screenshot
+from worklens_wire import new_id
+from worklens_wire.v1 import ScreenshotRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +143,35 @@ def test_teams_pages_are_for_owners(world: World) -> None:
     page = _client(world.owner).get(f"/teams/{world.team.pk}/").content.decode()
     assert "manager@acme.example" in page
     assert "employee@acme.example" in page
+
+
+def test_removing_a_member_deletes_their_screenshot_files(
+    world: World,
+    device: EnrolledDevice,
+    api: Client,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    entry = time_entry()
+    assert post_batch(api, device, batch(device, time_entries=[entry])).status_code == 200
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (10, 120, 200)).save(buffer, format="WEBP")
+    record = ScreenshotRecord(
+        id=new_id(), time_entry_id=entry.id, taken_at=NOW, width=32, height=24
+    )
+    uploaded = api.post(
+        "/api/v1/screenshots",
+        data={
+            "meta": record.model_dump_json(),
+            "image": SimpleUploadedFile("s.webp", buffer.getvalue(), content_type="image/webp"),
+        },
+        **device.auth,
+    )
+    assert uploaded.status_code == 200, uploaded.content
+    on_disk = Path(settings.MEDIA_ROOT) / Screenshot.objects.get(id=record.id).image
+    assert on_disk.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(world.owner).post(f"/members/{world.employee.pk}/remove/")
+    assert response.status_code == 302
+    assert not Screenshot.objects.filter(id=record.id).exists()
+    assert not on_disk.exists()
