@@ -172,3 +172,27 @@ def test_someone_invited_as_a_teams_manager_manages_it(world: World, smtp: SmtpS
     assert TeamMembership.objects.get(member=lead, team=world.team).is_manager
     visible = set(get_visible_members(viewer=lead).values_list("user__email", flat=True))
     assert visible == {"lead@acme.example", "manager@acme.example", "employee@acme.example"}
+
+
+def test_a_manager_withdraws_employee_invitations_into_their_team_only(
+    world: World, smtp: SmtpSink
+) -> None:
+    _invite(world, world.owner, "emp@acme.example", team=world.team.pk)
+    _invite(world, world.owner, "mgr@acme.example", role="manager", team=world.team.pk)
+    _invite(world, world.owner, "free@acme.example")
+    employee_invite, manager_invite, teamless = (
+        Invitation.objects.get(email=address)
+        for address in ("emp@acme.example", "mgr@acme.example", "free@acme.example")
+    )
+    manager = _client(world.manager)
+    page = manager.get("/members/").content.decode()
+    assert "emp@acme.example" in page
+    assert "mgr@acme.example" not in page
+    assert "free@acme.example" not in page
+    assert manager.post(f"/invitations/{manager_invite.pk}/cancel/").status_code == 404
+    assert manager.post(f"/invitations/{teamless.pk}/cancel/").status_code == 404
+    assert manager.post(f"/invitations/{employee_invite.pk}/cancel/").status_code == 302
+    employee_invite.refresh_from_db()
+    manager_invite.refresh_from_db()
+    assert employee_invite.cancelled_at is not None
+    assert manager_invite.cancelled_at is None

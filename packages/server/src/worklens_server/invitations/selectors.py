@@ -13,13 +13,15 @@ from worklens_server.invitations.models import Invitation
 
 
 def _visible_invitations(*, viewer: Member) -> QuerySet[Invitation]:
-    """Owners see every invitation of their company, managers those into teams they manage,
-    employees none."""
+    """Owners see every invitation of their company, managers the invitations of employees into
+    teams they manage (the ones they could have sent), employees none."""
     in_company = Invitation.objects.filter(company_id=viewer.company_id)
     if viewer.role == Member.Role.OWNER:
         return in_company
     if viewer.role == Member.Role.MANAGER:
-        return in_company.filter(team_id__in=get_managed_team_ids(viewer=viewer))
+        return in_company.filter(
+            team_id__in=get_managed_team_ids(viewer=viewer), role=Member.Role.EMPLOYEE
+        )
     return Invitation.objects.none()
 
 

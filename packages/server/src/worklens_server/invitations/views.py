@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -56,7 +57,10 @@ def cancel(request: HttpRequest, viewer: Member, invitation_id: uuid.UUID) -> Ht
     invitation = get_visible_pending_invitation(viewer=viewer, invitation_id=invitation_id)
     if invitation is None:
         raise Http404("no such invitation")
-    cancel_invitation_by(actor=viewer, invitation=invitation)
+    try:
+        cancel_invitation_by(actor=viewer, invitation=invitation)
+    except PermissionRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
     messages.success(request, f"Invitation of {invitation.email} withdrawn.")
     return redirect("people:members")
 
