@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "worklens_server.ingest",
     "worklens_server.reports",
     "worklens_server.privacy",
+    "worklens_server.invitations",
     "worklens_server.operations",
     "worklens_server.notifications",
 ]
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "worklens_server.companies.context_processors.viewer_role",
             ],
         },
     },

@@ -10,4 +10,8 @@ urlpatterns = [
     path("", include("worklens_server.accounts.urls")),
     path("", include("worklens_server.reports.urls")),
     path("", include("worklens_server.privacy.urls")),
+    path("", include("worklens_server.companies.people_urls")),
+    path("", include("worklens_server.invitations.urls")),
+    path("", include("worklens_server.devices.urls")),
+    path("", include("worklens_server.policies.urls")),
 ]

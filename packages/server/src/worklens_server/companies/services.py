@@ -1,14 +1,31 @@
-"""Writes for companies, members, teams, projects and tasks."""
+"""Writes for companies, members, teams, projects and tasks.
+
+The `*_by` functions are the dashboard's actions: they take the acting member and refuse with
+PermissionRefused (a message the page shows) when the actor may not do it. Callers look the
+target up in the actor's company first, so another company's objects never reach them.
+"""
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 
 from worklens_server.accounts.models import User
 from worklens_server.companies.details import check_company_details
 from worklens_server.companies.models import Company, Member, Project, Task, Team, TeamMembership
 from worklens_server.policies.services import create_default_policy
+from worklens_server.tracking.models import Screenshot
+
+
+class PermissionRefused(Exception):
+    """The acting member may not do this; the message says why."""
+
+
+class InvalidChange(Exception):
+    """The change is not possible as asked (a duplicate name, the last owner...)."""
 
 
 @transaction.atomic
@@ -110,3 +127,135 @@ def update_company_settings(
         update_fields=["name", "address", "phone", "country", "vat_number", "require_manager_2fa"]
     )
     return company
+
+
+def _require_owner(actor: Member, doing: str) -> None:
+    if actor.role != Member.Role.OWNER:
+        raise PermissionRefused(f"only an owner can {doing}")
+
+
+def _require_same_company(actor: Member, *objects: Member | Team) -> None:
+    if any(obj.company_id != actor.company_id for obj in objects):
+        raise PermissionRefused("that belongs to another company")
+
+
+def _lock_owners(company_id: uuid.UUID) -> int:
+    """Locks the company's owner rows and counts them, so two owners demoting each other at
+    the same moment cannot leave the company without one."""
+    return len(
+        list(
+            Member.objects.select_for_update()
+            .filter(company_id=company_id, role=Member.Role.OWNER)
+            .values_list("pk", flat=True)
+        )
+    )
+
+
+@transaction.atomic
+def change_member_role_by(*, actor: Member, member: Member, role: str) -> Member:
+    """Owner only. The last owner keeps the role; a member who stops being a manager stops
+    managing teams (the marks are cleared, not left to grant access later)."""
+    _require_owner(actor, "change roles")
+    _require_same_company(actor, member)
+    if role not in Member.Role.values:
+        raise InvalidChange(f"unknown role {role!r}; choose one of {', '.join(Member.Role.values)}")
+    if member.role == role:
+        return member
+    if member.role == Member.Role.OWNER and _lock_owners(member.company_id) <= 1:
+        raise InvalidChange("the last owner cannot be demoted; make someone else owner first")
+    member.role = role
+    member.save(update_fields=["role"])
+    if role != Member.Role.MANAGER:
+        member.team_memberships.filter(is_manager=True).update(is_manager=False)
+    return member
+
+
+@transaction.atomic
+def remove_member_by(*, actor: Member, member: Member) -> None:
+    """Owner only. Removes the membership and, with it, the member's devices and the data
+    collected in this company, screenshot files included; the last owner cannot be removed."""
+    _require_owner(actor, "remove members")
+    _require_same_company(actor, member)
+    if member.role == Member.Role.OWNER and _lock_owners(member.company_id) <= 1:
+        raise InvalidChange("the last owner cannot be removed")
+    image_names = list(
+        Screenshot.objects.filter(member=member).exclude(image="").values_list("image", flat=True)
+    )
+    member.delete()
+    # The rows go with the membership; their encrypted image files go as soon as that is
+    # committed (not before: a rolled-back removal must not lose the images).
+    transaction.on_commit(lambda: _delete_files(image_names))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def _clean_team_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidChange("a team needs a name")
+    if len(cleaned) > 200:
+        raise InvalidChange("a team name has at most 200 characters")
+    return cleaned
+
+
+def create_team_by(*, actor: Member, name: str) -> Team:
+    _require_owner(actor, "create teams")
+    cleaned = _clean_team_name(name)
+    try:
+        with transaction.atomic():
+            return Team.objects.create(company_id=actor.company_id, name=cleaned)
+    except IntegrityError as exc:
+        raise InvalidChange(f"a team named {cleaned!r} already exists") from exc
+
+
+def rename_team_by(*, actor: Member, team: Team, name: str) -> Team:
+    _require_owner(actor, "rename teams")
+    _require_same_company(actor, team)
+    cleaned = _clean_team_name(name)
+    try:
+        with transaction.atomic():
+            team.name = cleaned
+            team.save(update_fields=["name"])
+    except IntegrityError as exc:
+        raise InvalidChange(f"a team named {cleaned!r} already exists") from exc
+    return team
+
+
+def delete_team_by(*, actor: Member, team: Team) -> None:
+    """The members stay in the company; only the grouping (and who managed it) goes."""
+    _require_owner(actor, "delete teams")
+    _require_same_company(actor, team)
+    team.delete()
+
+
+def add_team_member_by(
+    *, actor: Member, team: Team, member: Member, is_manager: bool = False
+) -> TeamMembership:
+    _require_owner(actor, "change teams")
+    _require_same_company(actor, team, member)
+    if is_manager and member.role != Member.Role.MANAGER:
+        raise InvalidChange("only a member with the manager role can manage a team")
+    return add_team_member(team=team, member=member, is_manager=is_manager)
+
+
+def remove_team_member_by(*, actor: Member, team: Team, member: Member) -> None:
+    _require_owner(actor, "change teams")
+    _require_same_company(actor, team, member)
+    TeamMembership.objects.filter(team=team, member=member).delete()
+
+
+def set_team_manager_by(*, actor: Member, team: Team, member: Member, is_manager: bool) -> None:
+    """Marks (or unmarks) a team member as one of the team's managers."""
+    _require_owner(actor, "choose team managers")
+    _require_same_company(actor, team, member)
+    if is_manager and member.role != Member.Role.MANAGER:
+        raise InvalidChange(
+            f"{member.user.display_name} has the {member.get_role_display().lower()} role; "
+            "give them the manager role first"
+        )
+    updated = TeamMembership.objects.filter(team=team, member=member).update(is_manager=is_manager)
+    if updated != 1:
+        raise InvalidChange(f"{member.user.display_name} is not in the team {team.name}")

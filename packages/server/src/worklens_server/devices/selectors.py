@@ -6,6 +6,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from worklens_server.companies.models import Member
+from worklens_server.companies.selectors import get_visible_members
 from worklens_server.devices.models import Device
 from worklens_server.devices.services import hash_secret
 
@@ -30,3 +32,37 @@ def find_device_by_token(*, token: str) -> AuthenticatedDevice | None:
     if row is None:
         return None
     return AuthenticatedDevice(*row)
+
+
+def list_member_devices(*, member_id: uuid.UUID, company_id: uuid.UUID) -> list[Device]:
+    return list(
+        Device.objects.filter(company_id=company_id, member_id=member_id).order_by(
+            "revoked_at", "-last_seen_at", "hostname"
+        )
+    )
+
+
+def list_visible_devices_of_others(*, viewer: Member) -> list[Device]:
+    """Devices of the members `viewer` may see (owner: company, manager: their teams), without
+    the viewer's own; always inside the viewer's company."""
+    return list(
+        Device.objects.filter(
+            company_id=viewer.company_id, member__in=get_visible_members(viewer=viewer)
+        )
+        .exclude(member_id=viewer.pk)
+        .select_related("member__user")
+        .order_by("member__user__full_name", "member__user__email", "revoked_at", "hostname")
+    )
+
+
+def get_visible_device(*, viewer: Member, device_id: uuid.UUID) -> Device | None:
+    """The device if it belongs to a member `viewer` may see, else None (the caller's 404)."""
+    return (
+        Device.objects.filter(
+            company_id=viewer.company_id,
+            pk=device_id,
+            member__in=get_visible_members(viewer=viewer),
+        )
+        .select_related("member__user")
+        .first()
+    )

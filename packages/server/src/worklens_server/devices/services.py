@@ -34,19 +34,34 @@ def normalize_enrollment_code(code: str) -> str:
     return code.strip().upper()
 
 
-def issue_enrollment_code(
+@dataclass(frozen=True)
+class IssuedCode:
+    """A code as shown once to its member: the code itself and when it stops working."""
+
+    code: str
+    expires_at: dt.datetime
+
+
+def issue_enrollment(
     *, member: Member, lifetime: dt.timedelta = ENROLLMENT_CODE_LIFETIME
-) -> str:
+) -> IssuedCode:
     """A fresh one-time code for `member`; only its hash is stored, so it is shown once."""
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
     code = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    expires_at = timezone.now() + lifetime
     EnrollmentCode.objects.create(
         company_id=member.company_id,
         member=member,
         code_hash=hash_secret(code),
-        expires_at=timezone.now() + lifetime,
+        expires_at=expires_at,
     )
-    return code
+    return IssuedCode(code=code, expires_at=expires_at)
+
+
+def issue_enrollment_code(
+    *, member: Member, lifetime: dt.timedelta = ENROLLMENT_CODE_LIFETIME
+) -> str:
+    return issue_enrollment(member=member, lifetime=lifetime).code
 
 
 @dataclass(frozen=True)

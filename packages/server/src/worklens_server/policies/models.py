@@ -34,3 +34,28 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"policy v{self.version} of {self.company}"
+
+
+class PolicyAcknowledgement(models.Model):
+    """A member confirmed they read what the company collects, at one version of the policy.
+
+    `shown` keeps the plain-words text they saw, so what was acknowledged stays provable after
+    the policy changes."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        "companies.Member", on_delete=models.CASCADE, related_name="policy_acknowledgements"
+    )
+    policy_version = models.PositiveIntegerField()
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+    shown = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "policy_version"], name="policy_ack_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} acknowledged policy v{self.policy_version}"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from worklens_server.policies.models import Policy
+from django.db.models import Subquery
+
+from worklens_server.policies.models import Policy, PolicyAcknowledgement
+from worklens_server.policies.plain_words import PolicyInPlainWords, describe_policy
 from worklens_wire.v1 import Policy as WirePolicy
 
 
@@ -14,3 +17,22 @@ def get_company_policy(*, company_id: uuid.UUID) -> WirePolicy:
         version=policy.version,
         **{name: getattr(policy, name) for name in WirePolicy.model_fields if name != "version"},
     )
+
+
+def get_policy_in_plain_words(*, company_id: uuid.UUID) -> PolicyInPlainWords:
+    return describe_policy(get_company_policy(company_id=company_id))
+
+
+def get_latest_acknowledgement(*, member_id: uuid.UUID) -> PolicyAcknowledgement | None:
+    return (
+        PolicyAcknowledgement.objects.filter(member_id=member_id)
+        .order_by("-policy_version", "-acknowledged_at")
+        .first()
+    )
+
+
+def has_acknowledged_current_policy(*, member_id: uuid.UUID, company_id: uuid.UUID) -> bool:
+    current = Policy.objects.filter(company_id=company_id).values("version")[:1]
+    return PolicyAcknowledgement.objects.filter(
+        member_id=member_id, policy_version=Subquery(current)
+    ).exists()

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import F
 
-from worklens_server.policies.models import Policy
+from worklens_server.policies.models import Policy, PolicyAcknowledgement
+from worklens_server.policies.plain_words import describe_policy
+from worklens_server.policies.selectors import get_company_policy
 from worklens_wire.v1 import Policy as WirePolicy
 
 if TYPE_CHECKING:
-    from worklens_server.companies.models import Company
+    from worklens_server.companies.models import Company, Member
 
 #: Policy fields a company may change (everything in the wire model except the version).
 EDITABLE_FIELDS = frozenset(WirePolicy.model_fields) - {"version"}
@@ -43,3 +45,26 @@ def update_policy(*, company: Company, **changes: Any) -> Policy:
     policy.save()
     policy.refresh_from_db()
     return policy
+
+
+class PolicyChanged(Exception):
+    """The policy changed after the person read it; they must read the new one."""
+
+
+@transaction.atomic
+def acknowledge_policy(*, member: Member, version: int) -> PolicyAcknowledgement:
+    """Records that `member` read the policy at `version` (the version their page showed). A
+    stale version is refused: acknowledging text they never saw would be worthless."""
+    policy = Policy.objects.select_for_update().get(company_id=member.company_id)
+    if policy.version != version:
+        raise PolicyChanged(
+            f"the policy changed while you were reading it (now version {policy.version}); "
+            "please read it again"
+        )
+    shown = describe_policy(get_company_policy(company_id=member.company_id))
+    acknowledgement, _ = PolicyAcknowledgement.objects.get_or_create(
+        member=member,
+        policy_version=version,
+        defaults={"company_id": member.company_id, "shown": shown.as_record()},
+    )
+    return acknowledgement

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from worklens_server.policies import views
+
+app_name = "policies"
+
+urlpatterns = [
+    path("collection-policy/", views.acknowledge, name="acknowledge"),
+]
