@@ -22,7 +22,8 @@ refused but was not cannot change what later checks see.
 
 HOW TO ADD A RULE for a new route (the failure message names the route):
 - a page about one object: ``"things/<uuid:thing_id>/": Obj(thing_id="device")`` -- map each
-  URL parameter to one of the object kinds in ``target_ids`` (member, team, device, invitation);
+  URL parameter to one of the object kinds in ``target_ids`` (member, team, device, invitation,
+  screenshot);
   add a kind there when your object is new. Use ``method="post"`` and ``data={...}`` for actions.
   ``allowed`` names who must get through (default: the owner of company A).
 - a page without an object: ``SignedIn(allowed=ALL | {"owner"} ...)``: roles that get the page;
@@ -33,8 +34,10 @@ HOW TO ADD A RULE for a new route (the failure message names the route):
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +46,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from server_testkit import device_info
+from server_testkit import EnrolledDevice, device_info
+from tracked_day import track_day
 
 from worklens_server.accounts.services import create_user
 from worklens_server.companies.models import Company, Member, Team
@@ -121,6 +125,9 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
     "api/v1/device": DeviceToken(method="put"),
     "api/v1/batches": DeviceToken(method="post"),
     "api/v1/screenshots": DeviceToken(method="post"),
+    "api/v1/device/events": DeviceToken(method="post"),
+    # Which server and agent versions exist: the same answer for everyone.
+    "api/v1/version": Public(),
     "": SignedIn(),
     "team/today/": SignedIn(),
     "members/": SignedIn(allowed=frozenset({"owner", "manager"})),
@@ -157,6 +164,18 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
     "company/settings/": SignedIn(allowed=frozenset({"owner"})),
     # What cookies the site sets: the same text for everyone.
     "cookies/": Public(),
+    # One member's day (timesheet, screenshots, apps and URLs); ?day= picks the day.
+    "members/<uuid:member_id>/activity/": Obj({"member_id": "member"}),
+    # A screenshot, decrypted; every look by someone else than its owner is audited.
+    "screenshots/<uuid:screenshot_id>/": Obj({"screenshot_id": "screenshot"}),
+    "screenshots/<uuid:screenshot_id>/thumbnail/": Obj({"screenshot_id": "screenshot"}),
+    # My Account and what is collected about me: always the signed-in person's own data.
+    "account/": SignedIn(),
+    "account/collected/": SignedIn(),
+    "account/collected/export/": SignedIn(),
+    "account/delete/": SignedIn(),
+    # Cancelling the company: its owners only.
+    "company/cancel/": SignedIn(allowed=frozenset({"owner"})),
 }
 
 
@@ -240,7 +259,10 @@ def target_ids(side: Side) -> dict[str, str]:
         expires_at="2999-01-01T00:00:00Z",
     )
     device = Device.objects.get(member=side.employee_2)
+    enrolled = enroll_device(code=issue_enrollment_code(member=side.employee_2), info=device_info())
+    day = track_day(Client(), EnrolledDevice(enrolled.device.id, enrolled.token, side.employee_2))
     return {
+        "screenshot": str(day.screenshot_ids[0]),
         "member": str(side.employee_2.pk),
         "team": str(side.team_2.pk),
         "device": str(device.pk),
@@ -331,6 +353,16 @@ def _visible_emails(viewer_name: str, side: Side) -> set[str]:
     return {people[name].user.email for name in visible}
 
 
+def _body_text(response: Any) -> str:
+    """What a response shows, for the leak check: a zip download (the personal export) is
+    unpacked, so a name inside one of its files counts too."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type") == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            raw = b"\n".join(archive.read(name) for name in archive.namelist())
+    return raw.decode(errors="replace")
+
+
 def _check_signed_in_rule(route: str, rule: SignedIn, a: Side, b: Side) -> None:
     url = build_url(route, {})
     anonymous = request(as_member(None), rule.method, url, rule.data)
@@ -345,7 +377,7 @@ def _check_signed_in_rule(route: str, rule: SignedIn, a: Side, b: Side) -> None:
                 assert status in GOT_THROUGH, f"{route} by {name}: {status}"
             else:
                 assert status == 403, f"{route} by {name} ({member.role}): {status}"
-            body = response.content.decode(errors="replace")
+            body = _body_text(response)
             leaked = {e for e in all_emails - _visible_emails(name, side) if e in body}
             assert not leaked, f"{route} shows {name} of {side.company.name} {sorted(leaked)}"
 
