@@ -28,7 +28,13 @@ from typing import Any
 import pytest
 
 from tests.e2e.desktop import WINDOW_PIXELS, ColourWindow, VirtualDesktop, virtual_desktop
-from tests.e2e.processes import AgentProcess, ServerProcess, server_database, wait_until
+from tests.e2e.processes import (
+    AgentProcess,
+    ServerProcess,
+    free_port,
+    server_database,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.desktop,
@@ -191,6 +197,8 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
         session = Session(desktop)
         try:
             agent.cli("enroll", server.url, demo["enrollment_codes"][0])
+            # A port of its own for the browser bridge: tests in parallel each run an agent.
+            agent.cli("browser", "pair", "--port", str(free_port()))
             agent.start_run()
             wait_until(
                 lambda: agent.status()["sources"]["reported_at"] is not None,
@@ -199,7 +207,7 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
             )
             sources = {s["name"]: s for s in agent.status()["sources"]["sources"]}
             assert {name: s["available"] for name, s in sources.items()} == dict.fromkeys(
-                ("time", "window", "input", "idle", "screenshot"), True
+                ("time", "window", "input", "idle", "browser", "screenshot"), True
             ), sources
 
             session.focus(ALPHA)
