@@ -147,9 +147,17 @@ def test_a_core_bad_value_error_fails_one_request_and_the_connection_goes_on(
     """python-xlib 0.32/0.33 parse a core BadValue as a RandR error without a sequence number;
     the connection's next request then spun at 100 % CPU forever. A title read in two requests
     while the title shrinks gets a BadValue, so this must not stall the window source."""
-    from Xlib import X, Xatom, error
+    from Xlib import X, Xatom, error, ext
     from Xlib import display as xdisplay
 
+    # Other code in the process opened a display first, RandR loaded: its errors overwrite the
+    # core codes in the one dict every connection shares. The source must still be safe.
+    guarded = list(ext.__extensions__)
+    ext.__extensions__.append(("RANDR", "randr"))
+    try:
+        xdisplay.Display().close()
+    finally:
+        ext.__extensions__[:] = guarded
     source = X11WindowSource()
     try:
         _focus(TITLES[0])

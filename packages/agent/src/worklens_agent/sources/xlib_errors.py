@@ -9,8 +9,10 @@ ActivityWatch pin 0.31, aw-watcher-window issue 89). A BadValue is ordinary: rea
 title in two requests while the title shrinks gives one.
 
 The agent uses neither extension, so their modules are simply never loaded: `python-xlib` loads
-only the extension modules listed in `Xlib.ext.__extensions__` when a display is opened. This must
-run before any display is opened in the process, pynput's included.
+only the extension modules listed in `Xlib.ext.__extensions__` when a display is opened. The
+error classes live in ONE dict shared by every connection of the process (a class attribute of
+`Xlib.protocol.display.Display`), so a display opened earlier by other code may already have
+overwritten the core codes: they are put back as well.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ UNUSED_EXTENSIONS = frozenset({"randr", "damage"})
 
 
 def skip_misregistered_extensions() -> None:
-    from Xlib import ext
+    from Xlib import error, ext
+    from Xlib.protocol import display
 
     ext.__extensions__[:] = [
         (name, module) for name, module in ext.__extensions__ if module not in UNUSED_EXTENSIONS
     ]
+    display.Display.error_classes.update(error.xerror_class)
