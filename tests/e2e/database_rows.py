@@ -102,3 +102,29 @@ class Database:
             )
             [(value,)] = cursor.fetchall()
         return uuid.UUID(str(value))
+
+    def tables_mentioning(self, text: str) -> dict[str, int]:
+        """Per "table.column": the rows whose value, read as text, contains `text`."""
+        found: dict[str, int] = {}
+        with self._cursor() as cursor:
+            if self.postgres:
+                cursor.execute(
+                    "SELECT table_name, column_name FROM information_schema.columns "
+                    "WHERE table_schema = 'public'"
+                )
+                columns = cursor.fetchall()
+            else:
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                columns = []
+                for (table,) in cursor.fetchall():
+                    cursor.execute(f'PRAGMA table_info("{table}")')
+                    columns += [(table, row[1]) for row in cursor.fetchall()]
+            for table, column in columns:
+                cursor.execute(
+                    f'SELECT COUNT(*) FROM "{table}" '  # noqa: S608
+                    f'WHERE CAST("{column}" AS TEXT) LIKE {self._param()}',
+                    [f"%{text}%"],
+                )
+                if n := int(cursor.fetchone()[0]):
+                    found[f"{table}.{column}"] = n
+        return found

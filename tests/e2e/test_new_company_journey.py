@@ -265,3 +265,14 @@ def _journey(tmp_path: Path, stack: Stack, browser: Browser) -> None:
     cancelled = smtp.wait_for_subject(OWNER_EMAIL, "was cancelled", timeout=60)
     assert cancelled["Subject"] == f"{COMPANY} was cancelled and its data deleted"
     assert "Everything the company held has been deleted" in text_body(cancelled)
+
+    # Nothing else in the database names them: the one row left is the task that delivered this
+    # confirmation (`prune_db_task_results` clears finished tasks).
+    task_args = "django_tasks_database_dbtaskresult.args_kwargs"
+    assert database.tables_mentioning(OWNER_EMAIL) == {task_args: 1}
+    assert database.tables_mentioning(COMPANY) == {task_args: 1}
+    assert database.tables_mentioning(EMPLOYEE_EMAIL) == {}
+
+    # The employee's browser is signed out: the account is gone.
+    employee.reload()
+    expect(employee).to_have_url(re.compile(r"/accounts/login/"))
