@@ -108,9 +108,10 @@ def link_in(text: str, path: str) -> str:
 
 def totp_code(secret: str, not_counter: int | None = None) -> tuple[str, int]:
     """The current code and its 30-second step; waits for the next step when `not_counter` was
-    used already (the server accepts each code once)."""
+    used already (the server accepts each code once), or when the current step ends within
+    5 s (the server accepts a code only during its own step)."""
     counter = int(time.time()) // 30
-    if counter == not_counter:
+    if counter == not_counter or time.time() % 30 > 25:
         time.sleep(30 - time.time() % 30 + 0.5)
         counter = int(time.time()) // 30
     return format_hotp_value(hotp_value(secret, counter)), counter
