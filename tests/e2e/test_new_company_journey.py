@@ -238,6 +238,9 @@ def _journey(tmp_path: Path, stack: Stack, browser: Browser) -> None:
     assert before["companies_member.company_id"] == 2, before
     assert before["tracking_screenshot.company_id"] >= 1, before
     assert before["devices_device.company_id"] == 1, before
+    assert before["policies_policyacknowledgement.company_id"] == 1, before
+    assert before["invitations_invitation.company_id"] == 1, before
+    assert before["tracking_timeentry.company_id"] >= 1, before
     people_before = database.rows_referring_to(USER_TABLE, user_ids)
     assert sum(people_before.values()) > 2, people_before
     shots_on_disk = _files(company_shots)
