@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,10 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.e2e.processes import ServerProcess, WorkerProcess, server_database
+from tests.e2e.browser import ARTIFACTS, chromium, log_in, needs_chromium, running_stack
+from tests.e2e.processes import ServerProcess
 from tests.smtp_sink import SmtpSink, text_body
 from worklens_wire import new_id
 from worklens_wire.v1 import (
@@ -36,16 +36,7 @@ from worklens_wire.v1 import (
     UploadBatch,
 )
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 COMPANY_ROWS = """
 import json
@@ -156,16 +147,6 @@ def _upload_a_day(server: ServerProcess, code: str) -> dt.datetime:
     return start
 
 
-def _log_in(browser: Browser, server: ServerProcess, email: str, password: str, **ctx: Any) -> Page:
-    page = browser.new_context(**ctx).new_page()
-    page.goto(f"{server.url}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").last.click()
-    expect(page.locator("h1")).to_contain_text("Team today")
-    return page
-
-
 def _image_loaded(page: Page, selector: str) -> bool:
     return bool(
         page.locator(selector).first.evaluate("img => img.complete && img.naturalWidth > 0")
@@ -173,23 +154,8 @@ def _image_loaded(page: Page, selector: str) -> bool:
 
 
 def test_employee_sees_what_is_collected_and_owner_cancels_the_company(tmp_path: Path) -> None:
-    smtp = SmtpSink().start()
-    try:
-        with server_database(tmp_path / "server") as database_env:
-            env = database_env | {"EMAIL_HOST": smtp.host, "EMAIL_PORT": str(smtp.port)}
-            server = ServerProcess(env)
-            server.manage("migrate", "--no-input")
-            demo = json.loads(server.manage("seed_demo", "--json", "--codes", "1"))
-            worker = WorkerProcess(env)
-            server.start()
-            worker.start()
-            try:
-                _run(server, demo, smtp)
-            finally:
-                worker.stop()
-                server.stop()
-    finally:
-        smtp.stop()
+    with running_stack(tmp_path / "server", "--codes", "1") as stack:
+        _run(stack.server, stack.demo, stack.smtp)
 
 
 def _run(server: ServerProcess, demo: dict[str, Any], smtp: SmtpSink) -> None:
@@ -199,68 +165,60 @@ def _run(server: ServerProcess, demo: dict[str, Any], smtp: SmtpSink) -> None:
     assert len(before["files"]) == 1
     ARTIFACTS.mkdir(exist_ok=True)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            # The owner opens the employee's day from "Team today" and looks at the screenshot.
-            owner = _log_in(browser, server, demo["owner_email"], demo["owner_password"])
-            owner.get_by_role("link", name="Emma Employee").click()
-            expect(owner.locator("h1")).to_contain_text("Emma Employee")
-            expect(owner.locator("#timesheet")).to_contain_text("browser test notes")
-            owner.wait_for_function("document.querySelector('#screenshots img').naturalWidth > 0")
+    with chromium() as browser:
+        # The owner opens the employee's day from "Team today" and looks at the screenshot.
+        owner = log_in(browser, server, demo["owner_email"], demo["owner_password"])
+        owner.get_by_role("link", name="Emma Employee").click()
+        expect(owner.locator("h1")).to_contain_text("Emma Employee")
+        expect(owner.locator("#timesheet")).to_contain_text("browser test notes")
+        owner.wait_for_function("document.querySelector('#screenshots img').naturalWidth > 0")
 
-            # The employee: My Account, then what is collected about them.
-            for name, viewport in (("phone", (390, 844)), ("desktop", (1440, 900))):
-                page = _log_in(
-                    browser,
-                    server,
-                    demo["employee_email"],
-                    demo["employee_password"],
-                    viewport={"width": viewport[0], "height": viewport[1]},
-                )
-                page.get_by_role("link", name=demo["employee_email"]).click()
-                expect(page.locator("h1")).to_have_text("My account")
-                expect(page.locator("#details")).to_contain_text(demo["employee_email"])
-                expect(page.locator("input[name=full_name]")).to_have_value("Emma Employee")
-                page.screenshot(path=str(ARTIFACTS / f"my-account-{name}.png"), full_page=True)
-                width = page.evaluate("document.documentElement.scrollWidth")
-                assert width <= viewport[0], f"My Account scrolls sideways at {name} width"
-
-                page.get_by_role("link", name="What is collected about me").click()
-                expect(page.locator("h1")).to_have_text("What is collected about me")
-                expect(page.locator("#timesheet")).to_contain_text("browser test notes")
-                expect(page.locator("#timesheet")).to_contain_text("Customer support")
-                expect(page.locator("#apps")).to_contain_text("Firefox")
-                expect(page.locator("#titles")).to_contain_text("Release notes - WorkLens")
-                expect(page.locator("#urls")).to_contain_text("https://worklens.example/releases")
-                expect(page.locator("#devices")).to_contain_text("emmas-laptop")
-                expect(page.locator("#viewers")).to_contain_text("Olivia Owner")
-                page.wait_for_function(
-                    "document.querySelector('#screenshots img').naturalWidth > 0"
-                )
-                assert _image_loaded(page, "#screenshots img")
-                page.screenshot(path=str(ARTIFACTS / f"collected-{name}.png"), full_page=True)
-                page.context.close()
-
-            # The owner cancels the company from My Account, re-entering the password.
-            owner.get_by_role("link", name=demo["owner_email"]).click()
-            owner.get_by_role("link", name="Cancel the company").click()
-            expect(owner.locator("h1")).to_have_text("Cancel WorkLens Demo")
-            owner.fill("input[name=password]", "not the password")
-            owner.get_by_role("button", name="Cancel the company and delete its data").click()
-            expect(owner.locator(".error")).to_have_text(
-                "The password is not correct. Nothing was deleted."
+        # The employee: My Account, then what is collected about them.
+        for name, viewport in (("phone", (390, 844)), ("desktop", (1440, 900))):
+            page = log_in(
+                browser,
+                server,
+                demo["employee_email"],
+                demo["employee_password"],
+                viewport={"width": viewport[0], "height": viewport[1]},
             )
-            owner.fill("input[name=password]", demo["owner_password"])
-            owner.get_by_role("button", name="Cancel the company and delete its data").click()
-            expect(owner.locator("h1")).to_have_text("WorkLens Demo was cancelled")
-            expect(owner.locator(".files-deleted")).to_have_text("1")
-            owner.goto(f"{server.url}/account/")
-            expect(owner).to_have_url(f"{server.url}/accounts/login/?next=/account/")
-        finally:
-            browser.close()
+            page.get_by_role("link", name=demo["employee_email"]).click()
+            expect(page.locator("h1")).to_have_text("My account")
+            expect(page.locator("#details")).to_contain_text(demo["employee_email"])
+            expect(page.locator("input[name=full_name]")).to_have_value("Emma Employee")
+            page.screenshot(path=str(ARTIFACTS / f"my-account-{name}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport[0], f"My Account scrolls sideways at {name} width"
+
+            page.get_by_role("link", name="What is collected about me").click()
+            expect(page.locator("h1")).to_have_text("What is collected about me")
+            expect(page.locator("#timesheet")).to_contain_text("browser test notes")
+            expect(page.locator("#timesheet")).to_contain_text("Customer support")
+            expect(page.locator("#apps")).to_contain_text("Firefox")
+            expect(page.locator("#titles")).to_contain_text("Release notes - WorkLens")
+            expect(page.locator("#urls")).to_contain_text("https://worklens.example/releases")
+            expect(page.locator("#devices")).to_contain_text("emmas-laptop")
+            expect(page.locator("#viewers")).to_contain_text("Olivia Owner")
+            page.wait_for_function("document.querySelector('#screenshots img').naturalWidth > 0")
+            assert _image_loaded(page, "#screenshots img")
+            page.screenshot(path=str(ARTIFACTS / f"collected-{name}.png"), full_page=True)
+            page.context.close()
+
+        # The owner cancels the company from My Account, re-entering the password.
+        owner.get_by_role("link", name=demo["owner_email"]).click()
+        owner.get_by_role("link", name="Cancel the company").click()
+        expect(owner.locator("h1")).to_have_text("Cancel WorkLens Demo")
+        owner.fill("input[name=password]", "not the password")
+        owner.get_by_role("button", name="Cancel the company and delete its data").click()
+        expect(owner.locator(".error")).to_have_text(
+            "The password is not correct. Nothing was deleted."
+        )
+        owner.fill("input[name=password]", demo["owner_password"])
+        owner.get_by_role("button", name="Cancel the company and delete its data").click()
+        expect(owner.locator("h1")).to_have_text("WorkLens Demo was cancelled")
+        expect(owner.locator(".files-deleted")).to_have_text("1")
+        owner.goto(f"{server.url}/account/")
+        expect(owner).to_have_url(f"{server.url}/accounts/login/?next=/account/")
 
     after = server.query(COMPANY_ROWS.format(company_id=demo["company_id"]))
     assert set(after["rows"]) == set(before["rows"])

@@ -6,70 +6,53 @@ receive its confirmation, then sign in again with the new password and a TOTP co
 from __future__ import annotations
 
 import re
-import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.processes import ServerProcess, WorkerProcess, server_database
+from tests.e2e.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    Stack,
+    chromium,
+    link_in,
+    needs_chromium,
+    running_stack,
+    totp_code,
+)
+from tests.e2e.processes import ServerProcess
 from tests.smtp_sink import SmtpSink, text_body
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed"),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1440, "height": 900}
 EMAIL = "nina@browser.example"
 PASSWORD = "first long passphrase"
 NEW_PASSWORD = "second long passphrase"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    with running_stack(tmp_path / "server") as stack:
+        yield stack
 
 
 @pytest.fixture
-def server(tmp_path: Path, smtp_sink: SmtpSink) -> Iterator[ServerProcess]:
-    with server_database(tmp_path / "server") as env:
-        env = env | {"EMAIL_HOST": smtp_sink.host, "EMAIL_PORT": str(smtp_sink.port)}
-        server = ServerProcess(env)
-        server.env["WORKLENS_BASE_URL"] = server.url
-        server.manage("migrate", "--no-input")
-        worker = WorkerProcess(env | {"WORKLENS_BASE_URL": server.url})
-        worker.start()
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
-            worker.stop()
+def server(stack: Stack) -> ServerProcess:
+    return stack.server
+
+
+@pytest.fixture
+def smtp_sink(stack: Stack) -> SmtpSink:
+    return stack.smtp
 
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _screenshots(browser: Browser, page: Page, name: str) -> None:
@@ -92,21 +75,6 @@ def _screenshots(browser: Browser, page: Page, name: str) -> None:
     assert overflow <= 0, f"{name} is wider than a phone's screen by {overflow}px"
 
 
-def _link(text: str, path: str) -> str:
-    match = re.search(r"https?://\S+" + re.escape(path) + r"\S*", text)
-    assert match, f"no {path} link in:\n{text}"
-    return match.group(0)
-
-
-def _totp(secret: str, not_counter: int | None = None) -> tuple[str, int]:
-    """The current code; waits for the next 30-second step when `not_counter` was used."""
-    counter = int(time.time()) // 30
-    if counter == not_counter:
-        time.sleep(30 - time.time() % 30 + 0.5)
-        counter = int(time.time()) // 30
-    return format_hotp_value(hotp_value(secret, counter)), counter
-
-
 def test_signup_verify_company_totp_and_password_change(
     server: ServerProcess, smtp_sink: SmtpSink, browser: Browser
 ) -> None:
@@ -123,7 +91,7 @@ def test_signup_verify_company_totp_and_password_change(
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
     [verification] = smtp_sink.wait_for(EMAIL, timeout=60)
-    page.goto(_link(text_body(verification), "/accounts/confirm-email/"))
+    page.goto(link_in(text_body(verification), "/accounts/confirm-email/"))
     page.click('main form button[type="submit"]')
     expect(page).to_have_url(re.compile(r"/company/new/$"))
 
@@ -146,7 +114,7 @@ def test_signup_verify_company_totp_and_password_change(
         page.click('main form button[type="submit"]')
         expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
     secret = page.input_value("#authenticator_secret")
-    code, used_counter = _totp(secret)
+    code, used_counter = totp_code(secret)
     page.fill('input[name="code"]', code)
     page.click('main form button[type="submit"]')
     expect(page).not_to_have_url(re.compile(r"/totp/activate/"))
@@ -181,7 +149,7 @@ def test_signup_verify_company_totp_and_password_change(
     fresh.fill('input[name="password"]', NEW_PASSWORD)
     fresh.click('main form button[type="submit"]')
     expect(fresh).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
-    code, _ = _totp(secret, not_counter=used_counter)
+    code, _ = totp_code(secret, not_counter=used_counter)
     fresh.fill('input[name="code"]', code)
     fresh.click('main form button[type="submit"]')
     expect(fresh).to_have_url(re.compile(r"/team/today/$"))

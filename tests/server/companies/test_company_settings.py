@@ -111,3 +111,16 @@ def test_the_owner_is_held_to_it_too(api: Client, world: World) -> None:
     _require_2fa(api, world)
     api.force_login(world.owner.user)
     assert api.get("/team/today/")["Location"] == "/accounts/2fa/totp/activate/"
+
+
+@pytest.mark.parametrize(
+    ("who", "linked"), [("owner", True), ("manager", False), ("employee", False)]
+)
+def test_only_the_owner_is_offered_the_company_settings(
+    api: Client, world: World, who: str, linked: bool
+) -> None:
+    """Others would be sent to a page that refuses them (403)."""
+    api.force_login(getattr(world, who).user)
+    page = api.get("/account/").content.decode()
+    assert ('href="/company/settings/"' in page) is linked
+    assert (api.get("/company/settings/").status_code == 200) is linked

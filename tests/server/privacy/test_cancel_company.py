@@ -65,6 +65,7 @@ def test_company_tables_include_every_kind_of_data() -> None:
 @pytest.mark.parametrize("who", ["manager", "employee", "outsider_employee"])
 def test_only_an_owner_may_cancel(world: World, tracked: TrackedDay, who: str) -> None:
     before = rows_of_company(world.company.pk)
+    assert before["tracking.Screenshot.company_id"] > 0
     client = _client(getattr(world, who))
     page = client.get("/company/cancel/")
     assert page.status_code == 403

@@ -131,6 +131,7 @@ def test_last_owner_of_a_company_with_members_is_told_what_to_do(
     world: World, tracked: TrackedDay
 ) -> None:
     before = rows_of_company(world.company.pk)
+    assert before["tracking.Screenshot.company_id"] > 0
     client = _client(world.owner)
     message = (
         "You are the last owner of Acme, which has other members. Make another member an "

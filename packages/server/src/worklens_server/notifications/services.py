@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 
 from django.db import transaction
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from worklens_server.accounts.models import User
 from worklens_server.accounts.selectors import get_user_by_email
@@ -61,6 +64,23 @@ def send_email(
         category=category,
         user_id=user.pk if user is not None else None,
         unsubscribe_token=token,
+    )
+
+
+def forget_email_to(*, addresses: Collection[str]) -> tuple[int, dict[str, int]]:
+    """Deletes the e-mail tasks addressed to `addresses` (people whose accounts are being
+    deleted): delivered or given up on, their rows would keep the address and the message's
+    context (links, names) in the task queue indefinitely; still waiting, they would write to
+    someone who no longer has an account. A delivery the worker is running now is left to
+    finish. Returns what `QuerySet.delete()` returns."""
+    if not addresses:
+        return 0, {}
+    return (
+        DBTaskResult.objects.filter(
+            task_path=deliver_email.module_path, args_kwargs__kwargs__to__in=list(addresses)
+        )
+        .exclude(status=TaskResultStatus.RUNNING)
+        .delete()
     )
 
 

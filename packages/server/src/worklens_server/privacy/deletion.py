@@ -1,5 +1,8 @@
 """Deleting a company (cancellation by its owner) or a person's own account, at once.
 
+The e-mail tasks addressed to the people whose accounts go are deleted with them (the task queue
+would otherwise keep their addresses and the messages' links).
+
 Rows go in one transaction; the screenshot files go right after it commits (a rolled-back
 deletion must not leave rows pointing at files that are gone). Each call reports what it
 deleted, per model and in files.
@@ -20,6 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from worklens_server.accounts.models import User
 from worklens_server.companies.models import Company, Member
+from worklens_server.notifications.services import forget_email_to
 from worklens_server.tracking.models import Screenshot
 
 
@@ -119,7 +123,9 @@ def cancel_company(
         names = _screenshot_files(
             Screenshot.objects.filter(company=company).values_list("image", flat=True)
         )
-        report.add(User.objects.filter(pk__in=_users_only_in(company)).delete())
+        leaving = User.objects.filter(pk__in=_users_only_in(company))
+        report.add(forget_email_to(addresses=list(leaving.values_list("email", flat=True))))
+        report.add(leaving.delete())
         report.add(company.delete())
 
         def remove_files() -> int:
@@ -169,6 +175,7 @@ def delete_own_account(*, user: User) -> DeletionReport:
                 "image", flat=True
             )
         )
+        report.add(forget_email_to(addresses=[user.email]))
         report.add(user.delete())
         for company in alone_in:
             report.add(company.delete())
