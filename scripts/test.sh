@@ -18,6 +18,10 @@ log "mypy"
 workers=${WORKLENS_TEST_WORKERS:-2}
 log "tests on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -n "$workers" "$@"
-# A database name of its own, so two runs on one machine never share test databases.
+# A database name of its own, so two runs on one machine never share test databases. The agent
+# and contract tests never touch the server's database, so without arguments this run is the
+# server and end-to-end tests only.
 log "tests on PostgreSQL"
-DATABASE_URL="postgres://postgres@127.0.0.1:5432/worklens_$$" .venv/bin/pytest -n "$workers" "$@"
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(tests/server tests/e2e)
+DATABASE_URL="postgres://postgres@127.0.0.1:5432/worklens_$$" .venv/bin/pytest -n "$workers" "${targets[@]}"
