@@ -18,6 +18,7 @@ from worklens_agent import screenshots
 from worklens_agent.cli import main
 from worklens_agent.client import AgentApi
 from worklens_agent.entries import start_entry
+from worklens_agent.idle import begin_idle, decide_idle, end_idle, set_cleared_until
 from worklens_agent.outbox import Outbox
 from worklens_agent.screenshots import (
     HOLD_ENV,
@@ -32,7 +33,7 @@ from worklens_agent.screenshots import (
 from worklens_agent.store import Store, to_text
 from worklens_agent.uploader import Outcome, Uploader
 from worklens_wire import new_id
-from worklens_wire.v1 import ActivitySlot, Policy
+from worklens_wire.v1 import ActivitySlot, Policy, ScreenshotRecord
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, 0, tzinfo=dt.UTC)
 RED = (220, 20, 30)
@@ -281,6 +282,64 @@ def test_capture_writes_files_not_blobs_and_holds_slot_and_image(
     due = files.next_upload(now=later)
     assert due is not None
     assert due.id == records[0].id
+
+
+def _acked(store: Store, now: dt.datetime) -> None:
+    """Every batch due now reached the server."""
+    while (batch := Outbox(store).next_batch(device_id=uuid.uuid4(), now=now)) is not None:
+        Outbox(store).mark_acked(batch.batch_id)
+
+
+def _images_after_the_last_input(store: Store) -> tuple[list[ScreenshotRecord], ScreenshotFiles]:
+    """Images at T0+5 s and T0+20 s, the last input seen at T0+10 s, no review window; those
+    from before the last input are uploaded; returns the later ones."""
+    policy = use_policy(store)
+    entry = start_entry(store, now=T0)
+    _acked(store, T0)
+    set_cleared_until(store, T0 + dt.timedelta(seconds=10))
+    early, late = (
+        shooter(store, Clock(T0 + dt.timedelta(seconds=s)), FakeGrabber()).capture(entry, policy)
+        for s in (5, 20)
+    )
+    files = ScreenshotFiles(store)
+    for record in early:  # before the last input: due at once
+        due = files.next_upload(now=LATER)
+        assert due is not None
+        assert due.id == record.id
+        files.mark_uploaded(due)
+    assert files.next_upload(now=LATER) is None  # after it: it might become idle time
+    return late, files
+
+
+LATER = T0 + dt.timedelta(seconds=30)
+
+
+def test_image_taken_after_the_last_input_waits_for_input_like_its_record(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(HOLD_ENV, "0")
+    late, files = _images_after_the_last_input(store)
+    set_cleared_until(store, T0 + dt.timedelta(seconds=25))  # the tracker saw input after it
+    due = files.next_upload(now=LATER)
+    assert due is not None
+    assert due.id == late[0].id
+
+
+def test_image_that_becomes_idle_time_waits_for_the_decision(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(HOLD_ENV, "0")
+    late, files = _images_after_the_last_input(store)
+    period = begin_idle(store, last_input=T0 + dt.timedelta(seconds=10), now=LATER)
+    assert period is not None
+    end_idle(store, at=LATER, now=LATER)
+    _acked(store, LATER)
+    assert files.next_upload(now=LATER) is None  # idle time: held until the employee decides
+    decide_idle(store, period.id, "keep", now=LATER)
+    _acked(store, LATER)
+    due = files.next_upload(now=LATER)
+    assert due is not None
+    assert due.id == late[0].id
 
 
 def test_each_image_keeps_what_it_cost_to_grab_and_encode(

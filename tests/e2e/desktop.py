@@ -92,6 +92,27 @@ class VirtualDesktop:
         """Bring the window to the front; returns once the window manager has made it active."""
         xdotool(self.display, "search", "--name", f"^{window.title}$", "windowactivate", "--sync")
 
+    def wait_for_window(self, title: str, timeout: float = 60) -> str:
+        """The id of the first visible window titled `title`, once there is one."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"],
+                env={**os.environ, "DISPLAY": self.display},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if found.returncode == 0 and found.stdout.split():
+                return found.stdout.split()[0]
+            assert time.monotonic() < deadline, f"window {title!r} never appeared"
+            time.sleep(0.2)
+
+    def press(self, window: str, *keys: str) -> None:
+        """Give `window` the keyboard focus and press `keys` there (XTEST input, as from a
+        keyboard: Tk ignores the synthetic events of `key --window`)."""
+        xdotool(self.display, "windowfocus", "--sync", window, "key", "--delay", "50", *keys)
+
     def type_and_move(self, step: int) -> None:
         """A burst of input: a few keys typed and two pointer moves."""
         x, y = 300 + (step * 97) % 700, 250 + (step * 53) % 400

@@ -12,6 +12,12 @@ and the server must then hold:
 - slots with activity where input was sent and none in the quiet slot;
 - screenshots that decrypt and decode and show the colour of the window then in front;
 - no image while the diary was in front, and a "private_app" skip record instead.
+
+Then, with the same agent, server and desktop, idle time: the test starts a second entry, works,
+leaves the keyboard and mouse alone for longer than the idle threshold, comes back, and presses
+Discard in the agent's "you were idle" dialog. The server must then hold that entry split at the
+last input before the idle stretch and at the return, nothing (slot, span, screenshot) inside the
+idle stretch although a screenshot was taken there, and tracked time without the idle stretch.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ from tests.e2e.processes import (
     server_database,
     wait_until,
 )
+from worklens_agent.screenshots import capture_timings
+from worklens_agent.store import Store
+from worklens_agent.ui.idle_dialog import TITLE as IDLE_DIALOG_TITLE
 
 pytestmark = [
     pytest.mark.desktop,
@@ -42,7 +51,7 @@ pytestmark = [
         not all(shutil.which(tool) for tool in ("Xvfb", "openbox", "xdotool")),
         reason="Xvfb, openbox and xdotool are needed",
     ),
-    pytest.mark.timeout(420),
+    pytest.mark.timeout(600),
 ]
 
 SLOT = 30
@@ -54,6 +63,13 @@ WINDOWS = (ALPHA, BETA, DIARY)
 #: of it (the tracker samples once a second); the test sends none that close where it matters.
 EDGE = 1.5
 SCREEN_PIXELS = 1920 * 1080
+#: The agent's idle threshold (WORKLENS_IDLE_THRESHOLD_SECONDS). One agent process runs both
+#: phases, so it must let the diary's quiet slot (about 35 s without input, which has to reach the
+#: server as plain quiet time) pass, and still be a threshold the idle stretch goes well beyond.
+IDLE_THRESHOLD = 40
+#: No input for this long in the idle phase: the threshold, then time for the tracker (ticking
+#: once a second on a loaded machine) to notice, and for a screenshot to fall inside it.
+IDLE_STRETCH = IDLE_THRESHOLD + 8
 
 POLICY = """
 import json
@@ -84,7 +100,8 @@ def share(image, rgb):
 shots = []
 for s in Screenshot.objects.order_by("taken_at", "monitor"):
     row = {{"taken_at": s.taken_at.isoformat(), "skipped_reason": s.skipped_reason,
-           "image": s.image, "image_bytes": s.image_bytes, "slot_id": str(s.slot_id)}}
+           "image": s.image, "image_bytes": s.image_bytes, "slot_id": str(s.slot_id),
+           "entry": str(s.time_entry_id)}}
     if s.image:
         with default_storage.open(s.image) as handle:
             image = Image.open(io.BytesIO(decrypt_image(handle.read())))
@@ -94,11 +111,13 @@ for s in Screenshot.objects.order_by("taken_at", "monitor"):
                  "shares": {{app: share(rgb_image, rgb) for app, rgb in colours.items()}}}}
     shots.append(row)
 print(json.dumps({{
-    "entries": [[e.started_at.isoformat(), e.stopped_at.isoformat()]
-                for e in TimeEntry.objects.all()],
-    "spans": [[a.app, a.title, a.started_at.isoformat(), a.ended_at.isoformat()]
+    "entries": [[str(e.id), e.started_at.isoformat(), e.stopped_at.isoformat()]
+                for e in TimeEntry.objects.order_by("started_at")],
+    "spans": [[a.app, a.title, a.started_at.isoformat(), a.ended_at.isoformat(),
+               str(a.time_entry_id)]
               for a in AppSpan.objects.order_by("started_at")],
-    "slots": [{{"id": str(s.id), "started_at": s.started_at.isoformat(),
+    "slots": [{{"id": str(s.id), "entry": str(s.time_entry_id),
+                "started_at": s.started_at.isoformat(),
                 "length": s.length_seconds, "active": s.active_seconds,
                 "keyboard": s.keyboard_events, "mouse": s.mouse_events}}
               for s in ActivitySlot.objects.order_by("started_at")],
@@ -135,6 +154,11 @@ class Session:
     def focus(self, window: ColourWindow) -> None:
         self.desktop.focus(window)
         self.focused.append((now(), window))
+
+    def burst(self) -> None:
+        before = now()
+        self.desktop.type_and_move(len(self.inputs))
+        self.inputs.append((before, now()))
 
     def busy_until(self, moment: dt.datetime) -> None:
         for step in itertools.count():
@@ -192,9 +216,14 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
         server.start()
         agent = AgentProcess(
             tmp_path / "agent",
-            {"DISPLAY": desktop.display, "WORKLENS_SCREENSHOT_HOLD_SECONDS": "0"},
+            {
+                "DISPLAY": desktop.display,
+                "WORKLENS_SCREENSHOT_HOLD_SECONDS": "0",
+                "WORKLENS_IDLE_THRESHOLD_SECONDS": str(IDLE_THRESHOLD),
+            },
         )
         session = Session(desktop)
+        idle_session = Session(desktop)
         try:
             agent.cli("enroll", server.url, demo["enrollment_codes"][0])
             # A port of its own for the browser bridge: tests in parallel each run an agent.
@@ -211,6 +240,7 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
             ), sources
 
             session.focus(ALPHA)
+            session.burst()  # the setup took a while without input: none of it is idle time
             agent.cli("start", "--notes", "desktop acceptance")
             started = utc(agent.status()["current_entry"]["started_at"])
             session.focused[0] = (started, ALPHA)  # the span begins with the entry
@@ -227,7 +257,39 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
             # before it, so that its capture moment cannot fall near the change of focus.
             sleep_until(first + 2 * slot - dt.timedelta(seconds=2))
             session.focus(DIARY)
-            sleep_until(first + 3 * slot + dt.timedelta(seconds=EDGE))
+            # Input again just past the quiet slot (it ends the quiet stretch there, well within
+            # the idle threshold, whatever the stop below takes), then the timer stops.
+            sleep_until(first + 3 * slot + dt.timedelta(seconds=EDGE + 0.5))
+            session.burst()
+            agent.cli("stop")
+
+            # Idle time: a second entry; work, leave for longer than the threshold, come back.
+            idle_session.focus(ALPHA)
+            idle_session.burst()  # input first: the time since the last input is no idle time
+            agent.cli("start", "--notes", "idle acceptance")
+            resumed = utc(agent.status()["current_entry"]["started_at"])
+            idle_session.busy_until(now() + dt.timedelta(seconds=5))
+            last_input = idle_session.inputs[-1][1]
+            wait_until(
+                lambda: agent.status()["idle_periods"],
+                timeout=IDLE_STRETCH - (now() - last_input).total_seconds() - 1,
+                what="the agent to notice the idle time before the return",
+            )
+            [going_on] = agent.status()["idle_periods"]
+            assert going_on["ended_at"] is None, going_on
+            sleep_until(last_input + dt.timedelta(seconds=IDLE_STRETCH))
+            idle_session.burst()  # back
+            came_back = idle_session.inputs[-1][0]
+            # `worklens-agent run` asks in its dialog; the test answers there, as a person would.
+            dialog = desktop.wait_for_window(IDLE_DIALOG_TITLE)
+            desktop.press(dialog, "alt+d")
+            wait_until(
+                lambda: agent.status()["idle_periods"] == [],
+                timeout=30,
+                what="the idle time to be discarded",
+            )
+            idle_session.focus(ALPHA)
+            idle_session.busy_until(now() + dt.timedelta(seconds=5))
             agent.cli("stop")
             wait_until(
                 lambda: (
@@ -237,7 +299,10 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
                 timeout=90,
                 what="the outbox and the screenshot files to drain",
             )
+            after_discard = agent.status()
             agent.kill_run(signal.SIGTERM)
+            with Store(agent.home) as store:
+                captured_at = [utc(str(t["at"])) for t in capture_timings(store)]
             held = server.query(
                 SERVER_ROWS.format(colours=json.dumps({w.app: w.rgb for w in WINDOWS}))
             )
@@ -246,12 +311,13 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
                 agent.kill_run(signal.SIGKILL)
             server.stop()
 
-    ((entry_started, entry_stopped),) = held["entries"]
+    # The desktop phase's entry, and the idle phase's split in two around the idle stretch.
+    (entry_id, entry_started, entry_stopped), *idle_phase = held["entries"]
     assert utc(entry_started) == started
     stopped = utc(entry_stopped)
 
     # Spans: each application and title, for as long as it was in front (within 2 s).
-    spans = merged_spans(held["spans"])
+    spans = merged_spans([span[:4] for span in held["spans"] if span[4] == entry_id])
     assert [(app, title) for app, title, _, _ in spans] == [(w.app, w.title) for w in WINDOWS]
     focus_ends = [at for at, _ in session.focused[1:]] + [stopped]
     for (app, _, start, end), (focused_at, window), left_at in zip(
@@ -263,7 +329,7 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
     assert spans[-1][3] == stopped
 
     # Slots: they cover the entry; activity where input was sent, none where it was not.
-    slots = held["slots"]
+    slots = [s for s in held["slots"] if s["entry"] == entry_id]
     assert sum(s["length"] for s in slots) == (stopped - started).total_seconds()
     margin = dt.timedelta(seconds=EDGE)
     judged = {}
@@ -285,7 +351,7 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
 
     # Screenshots: one capture moment per 30 s; each image shows the window in front, and while
     # the diary was in front there is a skip record and no image.
-    shots = held["shots"]
+    shots = [s for s in held["shots"] if s["entry"] == entry_id]
     # (A moment is noticed within a second, so it may be recorded just past its window's end.)
     assert 3 <= len([s for s in shots if first <= utc(s["taken_at"])]) <= 4, shots
     images = [s for s in shots if s["image"]]
@@ -308,3 +374,35 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
     diary_slot = [s for s in shots if first + 2 * slot <= utc(s["taken_at"])]
     assert diary_slot, shots
     assert {s["skipped_reason"] for s in diary_slot} == {"private_app"}, shots
+
+    # Idle time discarded in the dialog: the entry stops at the last input before the idle
+    # stretch, a new one starts at the return, and the idle time itself never left the device.
+    assert len(idle_phase) == 2, held["entries"]
+    (before_id, before_started, before_stopped), (after_id, after_started, after_stopped) = [
+        (entry, utc(begins), utc(ends)) for entry, begins, ends in idle_phase
+    ]
+    assert before_started == resumed
+    assert abs((before_stopped - last_input).total_seconds()) <= 2, (before_stopped, last_input)
+    assert abs((after_started - came_back).total_seconds()) <= 2, (after_started, came_back)
+    idle_from, idle_to = before_stopped, after_started
+
+    def overlaps_idle(start: dt.datetime, end: dt.datetime) -> bool:
+        return start < idle_to and idle_from < end
+
+    idle_slots = [s for s in held["slots"] if s["entry"] in (before_id, after_id)]
+    assert {s["entry"] for s in idle_slots} == {before_id, after_id}, idle_slots
+    for s in held["slots"]:
+        start = utc(s["started_at"])
+        assert not overlaps_idle(start, start + dt.timedelta(seconds=s["length"])), s
+    for app, title, span_started, span_ended, _ in held["spans"]:
+        assert not overlaps_idle(utc(span_started), utc(span_ended)), (app, title)
+    for shot in held["shots"]:
+        assert not idle_from < utc(shot["taken_at"]) < idle_to, shot
+    # A screenshot was taken while idle (Alpha in front): held on the device, then discarded.
+    assert any(idle_from < at < idle_to for at in captured_at), (captured_at, idle_from, idle_to)
+    # Tracked time: the idle phase from its start to its stop, less the idle stretch.
+    tracked = (after_stopped - before_started - (came_back - last_input)).total_seconds()
+    assert abs(sum(s["length"] for s in idle_slots) - tracked) <= 2, (idle_slots, tracked)
+    # The agent has nothing left waiting for a decision, and nothing held back.
+    assert after_discard["idle_periods"] == []
+    assert after_discard["held_for_idle_decision"] == 0

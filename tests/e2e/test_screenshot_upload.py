@@ -5,6 +5,7 @@ after the server's ack. The server's stored (Fernet-encrypted) image decodes to 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -21,7 +22,10 @@ from tests.e2e.processes import AgentProcess, ServerProcess, server_database, wa
 
 pytestmark = [
     pytest.mark.desktop,
-    pytest.mark.skipif(shutil.which("Xvfb") is None, reason="Xvfb is not installed"),
+    pytest.mark.skipif(
+        not all(shutil.which(tool) for tool in ("Xvfb", "xdotool")),
+        reason="Xvfb and xdotool are needed",
+    ),
 ]
 
 GREEN = (0, 200, 0)
@@ -114,8 +118,21 @@ def test_captured_screenshot_reaches_the_server_and_shows_the_colour_block(
             agent.cli("enroll", server.url, demo["enrollment_codes"][0])
             agent.cli("start", "--notes", "screenshots")
             agent.start_run()
+            moves = itertools.count()
+
+            def stored_while_in_use() -> bool:
+                # Someone at the computer: an image taken after the last input could still turn
+                # out to be idle time, and waits (like its record) until input follows it.
+                subprocess.run(
+                    ["xdotool", "mousemove", str(10 + next(moves) % 2), "10"],
+                    env={**os.environ, "DISPLAY": display},
+                    check=True,
+                    timeout=30,
+                )
+                return len(server.query(SCREENSHOTS)) >= 1
+
             wait_until(
-                lambda: len(server.query(SCREENSHOTS)) >= 1,
+                stored_while_in_use,
                 timeout=60,
                 what="a screenshot image stored on the server",
             )

@@ -41,7 +41,7 @@ from PIL import Image, ImageFilter, features
 from worklens_agent.entries import current_entry
 from worklens_agent.memory import release_free_memory
 from worklens_agent.notices import post_notice
-from worklens_agent.outbox import record_in
+from worklens_agent.outbox import IDLE_HELD_SQL, record_in
 from worklens_agent.policy import cached_policy
 from worklens_agent.sources.screen import ScreenGrabber, open_screen_grabber
 from worklens_agent.store import Store, from_text, to_text, utcnow
@@ -426,15 +426,16 @@ class ScreenshotFiles:
     # --- upload bookkeeping (used by the uploader) ----------------------------------------------
 
     def next_upload(self, *, now: dt.datetime | None = None) -> HeldScreenshot | None:
-        """The oldest image whose review window is over and whose time entry the server has
-        (and is not idle time waiting for the employee's decision)."""
+        """The oldest image whose review window is over and whose time entry the server has,
+        and whose record the outbox would send too: not idle time waiting for the employee's
+        decision, nor taken after the last input seen in the open entry (it may yet turn out to
+        be idle time, and an image on the server could no longer be discarded; idle.py)."""
         row = self.store.conn.execute(
-            "SELECT sf.* FROM screenshot_files AS sf WHERE sf.state = 'pending' "
+            "SELECT sf.* FROM screenshot_files AS sf WHERE sf.state = 'pending' "  # noqa: S608 (constant SQL)
             "AND sf.hold_until <= ? AND NOT EXISTS ("
             "  SELECT 1 FROM items AS e WHERE e.id = sf.time_entry_id AND e.acked_revision = 0"
-            ") AND NOT EXISTS ("  # idle time still waiting for the employee's decision (idle.py)
-            "  SELECT 1 FROM idle_periods AS p"
-            "  WHERE p.decision IS NULL AND p.idle_entry_id = sf.time_entry_id"
+            ") AND NOT EXISTS ("
+            f"  SELECT 1 FROM items AS i WHERE i.id = sf.item_id AND ({IDLE_HELD_SQL})"
             ") ORDER BY sf.taken_at, sf.monitor LIMIT 1",
             (to_text(now or utcnow()),),
         ).fetchone()
