@@ -1,8 +1,9 @@
 """Capture sources. The OS backend for each kind is chosen here, in one place.
 
-Issue 3 has input counts and idle time on X11, and time only everywhere else. Window, screenshot
-and browser sources (and the Windows/macOS backends) plug in here the same way: a module per kind
-and backend, a probe that says whether it works and why not, and a line in `open_sources`.
+Input counts (pynput) and idle time run on X11, Windows and macOS; on Linux without a display or
+on Wayland the agent tracks time only and says why. Every source plugs in the same way: a module
+per kind and backend, a probe that says whether it works and why not, and a line in
+`open_sources` (idle backends: `open_idle_monitor`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from worklens_agent.sources.base import (
     NO_ACTIVITY,
     ActivitySample,
     ActivitySource,
+    IdleBackend,
     TimeOnlySource,
 )
 from worklens_agent.sources.idle_x11 import IdleMonitor
-from worklens_agent.sources.input_x11 import InputCounter
+from worklens_agent.sources.input import InputCounter, start_input_counter
 from worklens_agent.sources.screen import probe_screen_grab
 from worklens_agent.sources.window import ActiveWindow, WindowSource
 from worklens_wire.v1 import CaptureSource, Policy
@@ -32,10 +34,13 @@ __all__ = [
     "ActiveWindow",
     "ActivitySample",
     "ActivitySource",
+    "IdleBackend",
+    "InputActivitySource",
     "OpenedSources",
     "TimeOnlySource",
     "WindowSource",
     "display_problem",
+    "open_idle_monitor",
     "open_sources",
     "open_window_source",
     "screenshot_availability",
@@ -43,7 +48,9 @@ __all__ = [
 
 
 def display_problem() -> str | None:
-    """Why no X11 backend can run here, or None when one might."""
+    """Why no desktop backend can run here, or None when one might."""
+    if sys.platform in ("win32", "darwin"):
+        return None  # a desktop session always has its screen; each backend says if it fails
     if not sys.platform.startswith("linux"):
         return f"no capture backend for {sys.platform} yet"
     if not os.environ.get("DISPLAY"):
@@ -53,10 +60,10 @@ def display_problem() -> str | None:
     return None
 
 
-class X11ActivitySource:
-    """Input counts (pynput) and idle time (XScreenSaver) combined; either may be missing."""
+class InputActivitySource:
+    """Input counts (pynput) and idle time (the OS's backend) combined; either may be missing."""
 
-    def __init__(self, counter: InputCounter | None, idle: IdleMonitor | None) -> None:
+    def __init__(self, counter: InputCounter | None, idle: IdleBackend | None) -> None:
         self._counter = counter
         self._idle = idle
         self._last = time.monotonic()
@@ -78,6 +85,22 @@ class X11ActivitySource:
             self._counter.stop()
         if self._idle is not None:
             self._idle.close()
+
+
+X11ActivitySource = InputActivitySource  # its name before Windows and macOS had backends
+
+
+def open_idle_monitor() -> IdleBackend:
+    """The idle-time backend for this OS, chosen here and only here; raises when it cannot run."""
+    if sys.platform == "win32":
+        from worklens_agent.sources.idle_windows import WindowsIdleMonitor
+
+        return WindowsIdleMonitor()
+    if sys.platform == "darwin":
+        from worklens_agent.sources.idle_macos import MacIdleMonitor
+
+        return MacIdleMonitor()
+    return IdleMonitor()
 
 
 def open_window_source(policy: Policy) -> tuple[WindowSource | None, CaptureSource]:
@@ -123,7 +146,7 @@ class OpenedSources:
     window: WindowSource | None = None
     #: Seconds since the last input, for idle time (idle.py); None where it cannot be known
     #: (no display, Wayland, other OS): then no idle time is detected, none is made up.
-    idle: IdleMonitor | None = None
+    idle: IdleBackend | None = None
 
     def close(self) -> None:
         self.activity.close()
@@ -175,15 +198,14 @@ def _open_activity(policy: Policy, availability: list[CaptureSource]) -> OpenedS
         )
     else:
         try:
-            counter = InputCounter()
-            counter.start()
+            counter = start_input_counter()
             availability.append(CaptureSource(name="input", available=True))
         except Exception as exc:
             counter = None
             log.warning("input counts unavailable: %s", exc)
             availability.append(CaptureSource(name="input", available=False, reason=_reason(exc)))
-    idle: IdleMonitor | None = None
-    if os.environ.get("WAYLAND_DISPLAY"):
+    idle: IdleBackend | None = None
+    if sys.platform.startswith("linux") and os.environ.get("WAYLAND_DISPLAY"):
         # XWayland's idle counter sees only input to X11 clients: typing in any Wayland window
         # would look like idle time. No idle time rather than made-up idle time.
         reason = "Wayland session: the time since the last input is not readable through XWayland"
@@ -191,14 +213,14 @@ def _open_activity(policy: Policy, availability: list[CaptureSource]) -> OpenedS
         availability.append(CaptureSource(name="idle", available=False, reason=reason))
     else:
         try:
-            idle = IdleMonitor()
+            idle = open_idle_monitor()
             availability.append(CaptureSource(name="idle", available=True))
         except Exception as exc:
             log.warning("idle time unavailable: %s", exc)
             availability.append(CaptureSource(name="idle", available=False, reason=_reason(exc)))
     if counter is None and idle is None:
         return OpenedSources(TimeOnlySource(), availability)
-    return OpenedSources(X11ActivitySource(counter, idle), availability, idle=idle)
+    return OpenedSources(InputActivitySource(counter, idle), availability, idle=idle)
 
 
 def _reason(exc: BaseException) -> str:

@@ -24,6 +24,14 @@ class ActivitySource(Protocol):
     def close(self) -> None: ...
 
 
+class IdleBackend(Protocol):
+    """Seconds since the last keyboard or mouse input on this computer (X11, Windows, macOS)."""
+
+    def idle_seconds(self) -> float: ...
+
+    def close(self) -> None: ...
+
+
 class TimeOnlySource:
     """Used when no input or idle backend works (no display, Wayland, policy off): time only."""
 

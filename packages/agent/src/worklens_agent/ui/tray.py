@@ -36,6 +36,11 @@ def tray_host_present() -> bool:
         from Xlib.error import DisplayError
     except ImportError:
         return False
+    from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
+
+    # Before the first display of the process: python-xlib shares its error table between
+    # displays, so one opened with RandR loaded breaks BadValue handling for all (pystray's too).
+    skip_misregistered_extensions()
     try:
         display = Display()
     except (DisplayError, OSError) as exc:
