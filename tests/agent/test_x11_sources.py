@@ -55,6 +55,27 @@ def test_input_counter_counts_keys_and_mouse_as_integers_only(display: str) -> N
         counter.stop()
 
 
+def test_key_presses_are_counted_without_decoding_a_key(
+    display: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pynput.keyboard import _xorg
+
+    def no_decoding(*_args: object) -> None:
+        raise AssertionError("a key event was decoded")
+
+    # pynput's own decoding (keycode to keysym to key object) must never run.
+    monkeypatch.setattr(_xorg.Listener, "_event_to_key", no_decoding)
+    monkeypatch.setattr(_xorg.Listener, "_keycode_to_keysym", no_decoding)
+    counter = InputCounter()
+    counter.start()
+    try:
+        _xdotool("type", "--delay", "10", "Pass")  # Shift counts as a press too
+        time.sleep(0.5)
+        assert counter.take()[0] == 5
+    finally:
+        counter.stop()
+
+
 def test_idle_monitor_sees_input_and_polls_cheaply(display: str) -> None:
     monitor = IdleMonitor()
     try:

@@ -23,10 +23,10 @@ from worklens_agent.device_sync import record_install, sync_device
 from worklens_agent.enrollment import load_enrollment
 from worklens_agent.idle import pending_idle
 from worklens_agent.idle_prompt import IdlePrompt
-from worklens_agent.memory import keep_big_buffers_out_of_the_heap
+from worklens_agent.memory import keep_big_buffers_out_of_the_heap, release_free_memory
 from worklens_agent.outbox import Outbox
 from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
-from worklens_agent.screenshots import screenshot_loop
+from worklens_agent.screenshots import load_encoder, screenshot_loop
 from worklens_agent.sources import display_problem, open_sources
 from worklens_agent.sources.browser_bridge import open_browser_bridge
 from worklens_agent.store import Store, to_text, utcnow
@@ -145,6 +145,8 @@ def run(home: Path) -> int:
                 log.warning("could not read the device token: %s", exc)
         policy = cached_policy(store)
         opened = open_sources(policy)
+        if policy.screenshots_per_interval > 0:
+            load_encoder(policy)
         bridge, browser_source = open_browser_bridge(store, policy)
         opened.availability.append(browser_source)
         store.set(
@@ -204,6 +206,7 @@ def run(home: Path) -> int:
         threads[-1].daemon = True
         threads[-1].start()
         log.info("agent running (home %s)", home)
+        release_free_memory()  # what importing and opening everything left free in the heap
         next_tick = time.monotonic()
         try:
             while not stop.is_set():

@@ -7,7 +7,7 @@
   ScreenshotRecord with skipped_reason="private_app" is recorded instead.
 - Encoding: scaled down to `screenshot_max_width`, blurred on the device when the policy says so
   (before anything is written to disk), WebP at `screenshot_quality` (JPEG when this Pillow has no
-  WebP encoder).
+  WebP encoder); a capture that needs neither is encoded from the grabbed pixels themselves.
 - Storage: each image is a file in `<home>/screenshots/`, never a blob in SQLite; the journal item
   (a ScreenshotRecord) and a `screenshot_files` row that names the file are written in one
   transaction after the file is safely on disk.
@@ -31,21 +31,22 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Literal, TypeVar
 
-from PIL import Image, ImageFilter, features
+from PIL import Image, ImageFilter
 
 from worklens_agent.entries import current_entry
 from worklens_agent.memory import release_free_memory
 from worklens_agent.notices import post_notice
 from worklens_agent.outbox import IDLE_HELD_SQL, record_in
 from worklens_agent.policy import cached_policy
-from worklens_agent.sources.screen import ScreenGrabber, open_screen_grabber
+from worklens_agent.sources.screen import ScreenGrabber, ScreenPixels, open_screen_grabber
 from worklens_agent.store import Store, from_text, to_text, utcnow
 from worklens_agent.tracker import slot_boundary
+from worklens_agent.webp import bgrx_encoder
 from worklens_wire import new_id
 from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, Policy, ScreenshotRecord, TimeEntry
 
@@ -108,7 +109,12 @@ class EncodedImage:
 
 @functools.cache
 def webp_available() -> bool:
-    return bool(features.check("webp"))
+    # Importing the two encoders' plugins registers them. Without that, the first save makes
+    # Pillow import every format plugin it has (about fifty, AVIF's library among them): 4 MB more
+    # resident for good, and 6 MB more at the first capture's peak.
+    from PIL import JpegImagePlugin, WebPImagePlugin  # noqa: F401
+
+    return bool(WebPImagePlugin.SUPPORTED)
 
 
 def blur_radius(width: int) -> float:
@@ -117,9 +123,31 @@ def blur_radius(width: int) -> float:
 
 
 def encode_screenshot(
-    image: Image.Image, policy: Policy, *, webp: bool | None = None
+    image: Image.Image | ScreenPixels, policy: Policy, *, webp: bool | None = None
 ) -> EncodedImage:
-    """Scale to the policy's maximum width, blur when asked, encode as WebP (JPEG fallback)."""
+    """Scale to the policy's maximum width, blur when asked, encode as WebP (JPEG fallback).
+
+    Grabbed pixels that need neither go to libwebp as they are (`worklens_agent.webp`): the same
+    bytes as through Pillow, without the two full-size copies Pillow's encoder makes first.
+    """
+    available = webp_available()  # also registers both encoders (see there)
+    use_webp = available if webp is None else webp
+    if isinstance(image, ScreenPixels):
+        direct = bgrx_encoder() if use_webp else None
+        if (
+            direct is not None
+            and image.width <= policy.screenshot_max_width
+            and not policy.screenshot_blur
+        ):
+            data = direct.encode(
+                image.bgrx,
+                image.width,
+                image.height,
+                quality=policy.screenshot_quality,
+                method=WEBP_METHOD,
+            )
+            return EncodedImage(data, "image/webp", image.width, image.height, blurred=False)
+        image = image.to_image()
     if image.mode != "RGB":
         image = image.convert("RGB")
     if image.width > policy.screenshot_max_width:
@@ -133,7 +161,6 @@ def encode_screenshot(
     if policy.screenshot_blur:
         image = image.filter(ImageFilter.GaussianBlur(blur_radius(image.width)))
     buffer = io.BytesIO()
-    use_webp = webp_available() if webp is None else webp
     if use_webp:
         image.save(buffer, "WEBP", quality=policy.screenshot_quality, method=WEBP_METHOD)
         media_type: Literal["image/webp", "image/jpeg"] = "image/webp"
@@ -143,6 +170,13 @@ def encode_screenshot(
     return EncodedImage(
         buffer.getvalue(), media_type, image.width, image.height, policy.screenshot_blur
     )
+
+
+def load_encoder(policy: Policy) -> None:
+    """Load the encoder (Pillow's plugins, libwebp) at start-up rather than inside the first
+    capture: what loading leaves free is then handed back with the rest of start-up's, and the
+    first capture's peak is no higher than any other's."""
+    encode_screenshot(ScreenPixels(16, 16, bytearray(16 * 16 * 4)), policy)
 
 
 # --- private apps --------------------------------------------------------------------------------
@@ -520,7 +554,7 @@ class Screenshotter:
         self.sleep = sleep
         self.notify = notify or (lambda message: log.info("%s", message))
 
-    def _grab(self) -> list[Image.Image]:
+    def _grab(self) -> Sequence[Image.Image | ScreenPixels]:
         # Opened for each capture and closed before encoding: between captures (ten minutes by
         # default) the X connection and its 8 MB shared-memory segment are not kept.
         grabber = self._open_grabber()

@@ -1,6 +1,8 @@
 """Keyboard and mouse event *counts* on X11, through pynput's RECORD-based listeners.
 
-Privacy: the callbacks receive the key, and drop it; all they do is add one to an integer.
+Privacy: all the callbacks do is add one to an integer. On X11 a key press is counted from the
+event's type alone: its key is never decoded (see `_key_press_listener`); elsewhere pynput hands
+the callback a key, which it drops.
 pynput connects to the display when imported (and raises without one), so it is imported only
 inside `InputCounter.start`, never at module import.
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
@@ -30,10 +33,10 @@ class InputCounter:
         """Start the listeners; raises if there is no usable X display."""
         if sys.platform.startswith("linux"):
             skip_misregistered_extensions()
-        from pynput import keyboard, mouse
+        from pynput import mouse
 
         listeners: list[Any] = [
-            keyboard.Listener(on_press=self._on_key),
+            _key_press_listener(self._on_key),
             mouse.Listener(
                 on_move=self._on_mouse, on_click=self._on_mouse, on_scroll=self._on_mouse
             ),
@@ -70,6 +73,31 @@ class InputCounter:
         for listener in self._listeners:
             listener.join(timeout=1.0)
         self._listeners = []
+
+
+def _key_press_listener(on_press: Callable[[], None]) -> Any:
+    """pynput's keyboard listener, reduced on X11 to counting presses.
+
+    pynput's X11 listener turns every key event into a key object (keysym lookups in a keyboard
+    mapping it fetches at start) before calling back, and the agent drops that object: this was
+    the agent's largest CPU cost while someone types. Its per-event hook is replaced here, so a
+    press is counted from the event's type and the key it names is never read.
+    """
+    from pynput import keyboard
+
+    if keyboard.Listener.__module__ != "pynput.keyboard._xorg":
+        return keyboard.Listener(on_press=lambda *_ignored: on_press())
+    from Xlib import X
+
+    class PressCounter(keyboard.Listener):
+        def _initialize(self, _display: object) -> None:
+            """No keyboard mapping: nothing is decoded."""
+
+        def _handle_message(self, _display: object, event: Any, _injected: bool) -> None:
+            if event.type == X.KeyPress:
+                on_press()
+
+    return PressCounter()
 
 
 def main() -> None:
