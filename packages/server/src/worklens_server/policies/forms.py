@@ -59,7 +59,7 @@ class PrivateAppsField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 5, "spellcheck": "false"})
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        return parse_private_apps(super().to_python(value))
+        return parse_private_apps(super().to_python(value) or "")
 
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
