@@ -250,7 +250,7 @@ def test_htmx_preview_swaps_only_the_preview(world: World) -> None:
     data = form_data(policy_of(world), capture_titles=False) | {"preview": "1"}
 
     partial = owner.post(URL, data, **htmx).content.decode()
-    assert partial.startswith('<div class="card" id="policy-preview"')
+    assert partial.startswith('<div class="card narrow wide-form" id="policy-preview"')
     assert "<html" not in partial
     assert "Window titles." in partial
 
