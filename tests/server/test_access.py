@@ -162,6 +162,8 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
     "company/new/": SignedIn(),
     # The company's own settings, for its owners.
     "company/settings/": SignedIn(allowed=frozenset({"owner"})),
+    # The company's collection policy, changed by its owners only (no object id: their company).
+    "company/policy/": SignedIn(allowed=frozenset({"owner"})),
     # What cookies the site sets: the same text for everyone.
     "cookies/": Public(),
     # One member's day (timesheet, screenshots, apps and URLs); ?day= picks the day.

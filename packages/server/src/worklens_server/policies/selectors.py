@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
 from django.db.models import Subquery
 
@@ -36,3 +37,15 @@ def has_acknowledged_current_policy(*, member_id: uuid.UUID, company_id: uuid.UU
     return PolicyAcknowledgement.objects.filter(
         member_id=member_id, policy_version=Subquery(current)
     ).exists()
+
+
+def preview_policy_in_plain_words(
+    *, company_id: uuid.UUID, changes: Mapping[str, object]
+) -> PolicyInPlainWords:
+    """What members would read if `changes` were saved (nothing is saved). The version shown is
+    the one saving would create: the next one, or the current one when nothing would change."""
+    current = get_company_policy(company_id=company_id).model_dump()
+    wanted = {**current, **changes}
+    if wanted != current:
+        wanted["version"] = current["version"] + 1
+    return describe_policy(WirePolicy.model_validate(wanted))

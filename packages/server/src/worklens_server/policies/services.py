@@ -27,13 +27,23 @@ def create_default_policy(*, company: Company, slot_seconds: int = 600) -> Polic
 
 
 @transaction.atomic
-def update_policy(*, company: Company, **changes: Any) -> Policy:
+def update_policy(
+    *, company: Company, expected_version: int | None = None, **changes: Any
+) -> Policy:
     """Apply `changes` and bump the version when anything actually changed. The result is
-    validated against the wire model first, so the server never serves a policy agents reject."""
+    validated against the wire model first, so the server never serves a policy agents reject.
+
+    With `expected_version` (the version the editor's form was based on) a policy someone else
+    changed in the meantime is not silently overwritten: PolicyChanged is raised instead."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"unknown policy fields: {', '.join(sorted(unknown))}")
     policy = Policy.objects.select_for_update().get(company=company)
+    if expected_version is not None and policy.version != expected_version:
+        raise PolicyChanged(
+            f"the policy was changed by someone else while you edited it (now version "
+            f"{policy.version}); your changes were not saved, please check them again"
+        )
     current = {name: getattr(policy, name) for name in EDITABLE_FIELDS}
     wanted = {**current, **changes}
     WirePolicy(version=policy.version + 1, **wanted)

@@ -6,4 +6,5 @@ app_name = "policies"
 
 urlpatterns = [
     path("collection-policy/", views.acknowledge, name="acknowledge"),
+    path("company/policy/", views.edit_policy, name="edit"),
 ]
