@@ -18,6 +18,7 @@ step is saved at desktop width to artifacts/journey-*.png.
 
 from __future__ import annotations
 
+import itertools
 import platform
 import re
 import shlex
@@ -178,8 +179,16 @@ def _journey(tmp_path: Path, stack: Stack, browser: Browser) -> None:
         agent.cli("start", "--notes", "first day")
         agent.start_run()
         try:
+            steps = itertools.count()
+
+            def stored_while_in_use() -> bool:
+                # Someone at the computer: an image taken after the last input could still turn
+                # out to be idle time, and waits (like its record) until input follows it.
+                desktop.type_and_move(next(steps))
+                return bool(_files(company_shots))
+
             wait_until(
-                lambda: bool(_files(company_shots)),
+                stored_while_in_use,
                 timeout=90,
                 what="a screenshot file of the company on the server's disk",
             )
