@@ -15,7 +15,9 @@ log "ruff"
 log "mypy"
 .venv/bin/mypy packages/wire/src packages/agent/src packages/server/src bench
 
-workers=${WORKLENS_TEST_WORKERS:-2}
+# Four test processes on two cores: most of the long tests wait on real time (slots, uploads,
+# browsers), so two processes left the cores idle most of the run (0.8 cores busy on average).
+workers=${WORKLENS_TEST_WORKERS:-4}
 log "tests on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -n "$workers" "$@"
 # A database name of its own, so two runs on one machine never share test databases. The agent
