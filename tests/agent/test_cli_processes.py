@@ -103,6 +103,12 @@ def test_run_tracks_uploads_and_flushes_on_sigterm(home: Path, fake_server: Fake
         [AGENT, "--home", str(home), "run"], env=_env(), stderr=subprocess.PIPE, text=True
     )
     try:
+        # Start tracking once `run` watches: time before it watched is not filled in beyond the
+        # slot its watch began in, and a slow start could cut the entry's first second.
+        deadline = time.monotonic() + 30
+        while (_status(home).get("sources") or {}).get("reported_at") is None:
+            assert time.monotonic() < deadline, "run never reported its sources"
+            time.sleep(0.1)
         started = _agent(home, "start", "--project", "website", "--task", "Design")
         assert started.returncode == 0, started.stderr
         time.sleep(7)  # slot_seconds is 5 in the fake server's policy: at least one full slot
