@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import NamedTuple, Protocol
 
 
@@ -30,6 +31,16 @@ class IdleBackend(Protocol):
     def idle_seconds(self) -> float: ...
 
     def close(self) -> None: ...
+
+
+def print_idle_every_second(monitor: IdleBackend) -> None:
+    """Run an idle backend by hand (`python -m worklens_agent.sources.idle_<os>`) until Ctrl-C."""
+    try:
+        while True:
+            print(f"idle={monitor.idle_seconds():.1f}s", flush=True)
+            time.sleep(1)
+    except KeyboardInterrupt:
+        monitor.close()
 
 
 class TimeOnlySource:

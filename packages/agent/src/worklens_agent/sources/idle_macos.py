@@ -12,8 +12,9 @@ second.
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
+
+from worklens_agent.sources.base import print_idle_every_second
 
 
 class MacIdleMonitor:
@@ -39,13 +40,7 @@ class MacIdleMonitor:
 
 
 def main() -> None:
-    monitor = MacIdleMonitor()
-    try:
-        while True:
-            print(f"idle={monitor.idle_seconds():.1f}s", flush=True)
-            time.sleep(1)
-    except KeyboardInterrupt:
-        monitor.close()
+    print_idle_every_second(MacIdleMonitor())
 
 
 if __name__ == "__main__":

@@ -17,9 +17,10 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
+
+from worklens_agent.sources.base import print_idle_every_second
 
 TICK_MASK = 0xFFFFFFFF
 
@@ -80,13 +81,7 @@ class WindowsIdleMonitor:
 
 
 def main() -> None:
-    monitor = WindowsIdleMonitor()
-    try:
-        while True:
-            print(f"idle={monitor.idle_seconds():.1f}s", flush=True)
-            time.sleep(1)
-    except KeyboardInterrupt:
-        monitor.close()
+    print_idle_every_second(WindowsIdleMonitor())
 
 
 if __name__ == "__main__":

@@ -9,9 +9,9 @@ Run by hand: `python -m worklens_agent.sources.idle_x11` prints the idle time ev
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
+from worklens_agent.sources.base import print_idle_every_second
 from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
 
 SCREENSAVER_EXTENSION = "MIT-SCREEN-SAVER"
@@ -41,13 +41,7 @@ class IdleMonitor:
 
 
 def main() -> None:
-    monitor = IdleMonitor()
-    try:
-        while True:
-            print(f"idle={monitor.idle_seconds():.1f}s", flush=True)
-            time.sleep(1)
-    except KeyboardInterrupt:
-        monitor.close()
+    print_idle_every_second(IdleMonitor())
 
 
 if __name__ == "__main__":
