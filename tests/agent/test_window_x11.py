@@ -152,8 +152,11 @@ def test_a_core_bad_value_error_fails_one_request_and_the_connection_goes_on(
 
     # Other code in the process opened a display first, RandR loaded: its errors overwrite the
     # core codes in the one dict every connection shares. The source must still be safe.
+    # Whether a guarded source was already opened in this test process or not, the list then holds
+    # RandR exactly once (twice would make python-xlib refuse to add its methods again).
     guarded = list(ext.__extensions__)
-    ext.__extensions__.append(("RANDR", "randr"))
+    if ("RANDR", "randr") not in ext.__extensions__:
+        ext.__extensions__.append(("RANDR", "randr"))
     try:
         xdisplay.Display().close()
     finally:
