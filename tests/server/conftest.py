@@ -33,6 +33,11 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["tests.server.quick_argon2.QuickArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings: Any) -> None:
     """Tasks (e-mail) run inside the request; tests of the real worker start it themselves."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -12,6 +12,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from server_testkit import World
 
+from worklens_server.invitations.services import invite_member_by
 from worklens_server.notifications.services import send_email
 from worklens_server.privacy.deletion import cancel_company, delete_own_account
 
@@ -70,3 +71,23 @@ def test_deleting_an_account_forgets_its_email_and_no_one_elses(world: World) ->
 
     assert _addressed_to() == [(world.owner.user.email, TaskResultStatus.SUCCESSFUL)]
     assert report.rows[DBTaskResult._meta.label] == 2
+
+
+def test_cancelling_the_company_forgets_the_invitations_of_people_without_an_account(
+    world: World,
+) -> None:
+    before = set(DBTaskResult.objects.values_list("id", flat=True))
+    invite_member_by(
+        actor=world.owner,
+        email="never.signed.up@elsewhere.example",
+        role="employee",
+        team=None,
+        site_url="https://worklens.example",
+    )
+    invitation_task = DBTaskResult.objects.exclude(id__in=before).get()
+    assert invitation_task.args_kwargs["kwargs"]["to"] == "never.signed.up@elsewhere.example"
+    _queue(world.outsider_owner.user.email, TaskResultStatus.SUCCESSFUL)
+
+    cancel_company(company=world.company, requested_by=world.owner)
+
+    assert _addressed_to() == [(world.outsider_owner.user.email, TaskResultStatus.SUCCESSFUL)]

@@ -1,7 +1,8 @@
 """Deleting a company (cancellation by its owner) or a person's own account, at once.
 
-The e-mail tasks addressed to the people whose accounts go are deleted with them (the task queue
-would otherwise keep their addresses and the messages' links).
+The e-mail tasks addressed to the people whose accounts go, and to the people a cancelled company
+invited who never made an account, are deleted with them (the task queue would otherwise keep
+their addresses and the messages' links).
 
 Rows go in one transaction; the screenshot files go right after it commits (a rolled-back
 deletion must not leave rows pointing at files that are gone). Each call reports what it
@@ -19,10 +20,11 @@ from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from worklens_server.accounts.models import User
 from worklens_server.companies.models import Company, Member
+from worklens_server.invitations.models import Invitation
 from worklens_server.notifications.services import forget_email_to
 from worklens_server.tracking.models import Screenshot
 
@@ -104,6 +106,20 @@ def _users_only_in(company: Company) -> list[int]:
     )
 
 
+def _addresses_leaving_with(company: Company, leaving: QuerySet[User]) -> list[str]:
+    """The accounts that go, and the people invited who never made an account anywhere: their
+    invitation e-mail names the company and carries its link. Someone invited who has an account
+    elsewhere keeps their e-mail, which cannot be told apart by company."""
+    addresses = set(leaving.values_list("email", flat=True))
+    invited = set(Invitation.objects.filter(company=company).values_list("email", flat=True))
+    staying = set(
+        User.objects.filter(email__in=invited)
+        .exclude(pk__in=leaving.values("pk"))
+        .values_list("email", flat=True)
+    )
+    return sorted(addresses | (invited - staying))
+
+
 def _company_prefix(company_id: uuid.UUID) -> str:
     # tracking.services.store_screenshot keeps every image of a company below this prefix.
     return f"screenshots/{company_id}"
@@ -124,7 +140,7 @@ def cancel_company(
             Screenshot.objects.filter(company=company).values_list("image", flat=True)
         )
         leaving = User.objects.filter(pk__in=_users_only_in(company))
-        report.add(forget_email_to(addresses=list(leaving.values_list("email", flat=True))))
+        report.add(forget_email_to(addresses=_addresses_leaving_with(company, leaving)))
         report.add(leaving.delete())
         report.add(company.delete())
 
