@@ -2,16 +2,23 @@
 the extension must show. The token is generated once (`secrets.token_urlsafe`) and kept in the
 agent store (a file only its user can read); `worklens-agent browser pair` prints both for the
 extension's options page, and `--rotate` replaces a token that may have leaked.
+
+The port is chosen once too: the first of DEFAULT_PORT and the next PORT_CHOICES - 1 ports that
+is free on 127.0.0.1 then, so that the agents of two people signed in on one computer (each with
+its own store) do not both wait for the same port. `--port` sets another.
 """
 
 from __future__ import annotations
 
+import errno
 import secrets
+import socket
 from dataclasses import dataclass
 
 from worklens_agent.store import Store
 
 DEFAULT_PORT = 41821
+PORT_CHOICES = 100
 TOKEN_KEY = "browser_pairing_token"  # noqa: S105 - the store key's name, not a secret
 PORT_KEY = "browser_port"
 
@@ -32,4 +39,23 @@ def pairing(store: Store, *, port: int | None = None, rotate: bool = False) -> P
         if not 1024 <= port <= 65535:
             raise ValueError(f"port {port} is outside 1024-65535")
         store.set(PORT_KEY, port)
-    return Pairing(port=int(store.get(PORT_KEY, DEFAULT_PORT)), token=str(token))
+    stored = store.get(PORT_KEY)
+    if stored is None:
+        stored = first_free_port()
+        store.set(PORT_KEY, stored)
+    return Pairing(port=int(stored), token=str(token))
+
+
+def first_free_port() -> int:
+    """The first port from DEFAULT_PORT on that 127.0.0.1 can listen on now (DEFAULT_PORT when
+    none of PORT_CHOICES is: the bridge then says the port is taken)."""
+    for port in range(DEFAULT_PORT, DEFAULT_PORT + PORT_CHOICES):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                continue
+            return port
+    return DEFAULT_PORT
