@@ -72,7 +72,7 @@ def test_cli_autostart_on_status_off_with_a_real_desktop_entry(
     out = capsys.readouterr().out
     expected = agent_command(home)
     assert out == f"autostart: on ({desktop_file} runs: {' '.join(expected)})\n"
-    assert expected[-3:] == ["--home", str(home), "run"]
+    assert expected[-4:] == ["--home", str(home), "run", "--with-ui"]
     assert Path(expected[0]).exists()  # the console script (or the interpreter) is real
     entry = _parse_desktop_file(desktop_file)
     assert (entry["Type"], entry["Name"], entry["Terminal"]) == (
@@ -96,7 +96,7 @@ def test_cli_autostart_on_status_off_with_a_real_desktop_entry(
     assert f"autostart: on ({desktop_file})" in capsys.readouterr().out.splitlines()
     # The written command really starts this agent: its `--version` answers.
     version = subprocess.run(
-        [*expected[:-3], "--version"], capture_output=True, text=True, timeout=60, check=False
+        [*expected[:-4], "--version"], capture_output=True, text=True, timeout=60, check=False
     )
     assert version.stdout.startswith("worklens-agent "), version.stderr
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -152,6 +153,28 @@ def test_window_chooses_project_and_task_starts_stops_and_opens_pages(
     press(main, "alt+q")
     assert ui.wait(timeout=10) == 0
     assert entry_fields(enrolled_home) is not None  # quitting the UI does not stop the timer
+
+
+def test_run_with_ui_shows_the_window_beside_the_tracker_and_ends_it_with_the_tracker(
+    display: str, enrolled_home: Path, fake_server: FakeServer
+) -> None:
+    """What `autostart on` starts at login: the tracker, and the window (no tray host here)."""
+    env = {k: v for k, v in os.environ.items() if k != "WAYLAND_DISPLAY"}
+    tracker = subprocess.Popen(
+        [AGENT, "--home", str(enrolled_home), "run", "--with-ui"],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        find_window("^WorkLens$")
+        assert tracker.poll() is None
+        tracker.send_signal(signal.SIGTERM)
+        assert tracker.wait(timeout=30) == 0
+        wait_for(lambda: not visible_windows("^WorkLens$"), timeout=10)
+    finally:
+        if tracker.poll() is None:
+            tracker.kill()
+            tracker.wait()
 
 
 class TwoMonitors:

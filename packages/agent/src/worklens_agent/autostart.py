@@ -6,7 +6,8 @@
   turning it off also asks launchctl to forget a job that is loaded now.
 
 Each backend writes one thing and reads it back for `status`; the command it starts is
-`worklens-agent --home <home> run` (the console script next to this Python, else `python -m`).
+`worklens-agent --home <home> run --with-ui` (the console script next to this Python, else
+`python -m`): the tracker, and the tray or window beside it.
 """
 
 from __future__ import annotations
@@ -44,12 +45,17 @@ class Autostart(Protocol):
     def status(self) -> AutostartState: ...
 
 
-def agent_command(home: Path) -> list[str]:
-    """The command line that runs this agent, with this home, from any working directory."""
+def agent_prefix(home: Path) -> list[str]:
+    """This agent's command line, with this home, from any working directory, before the verb."""
     script_dir = Path(sys.executable).parent
     script = shutil.which("worklens-agent", path=str(script_dir))
     start = [script] if script else [sys.executable, "-m", "worklens_agent.cli"]
-    return [*start, "--home", str(home), "run"]
+    return [*start, "--home", str(home)]
+
+
+def agent_command(home: Path) -> list[str]:
+    """What starts at login: the tracker, and beside it the tray or window (ui_process.py)."""
+    return [*agent_prefix(home), "run", "--with-ui"]
 
 
 # --- XDG (Linux) ---------------------------------------------------------------------------

@@ -74,7 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="show what the agent is doing")
     status.add_argument("--json", action="store_true", help="print JSON")
 
-    commands.add_parser("run", help="run the tracker and uploader until SIGTERM/SIGINT")
+    run = commands.add_parser("run", help="run the tracker and uploader until SIGTERM/SIGINT")
+    run.add_argument(
+        "--with-ui",
+        action="store_true",
+        help="also show the tray icon or window (what `autostart on` starts at login)",
+    )
 
     autostart = commands.add_parser("autostart", help="start the agent at login: on, off, status")
     autostart.add_argument("state", choices=("on", "off", "status"))
@@ -154,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from worklens_agent.runner import run
 
-            return run(home)
+            return run(home, with_ui=args.with_ui)
         if args.command == "uninstall":
             return _uninstall(home, args)
         if args.command == "ui":

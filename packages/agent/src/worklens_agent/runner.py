@@ -31,6 +31,7 @@ from worklens_agent.sources import display_problem, open_sources
 from worklens_agent.sources.browser_bridge import open_browser_bridge
 from worklens_agent.store import Store, to_text, utcnow
 from worklens_agent.tracker import Tracker
+from worklens_agent.ui_process import start_ui, stop_ui
 from worklens_agent.updates import CHECK_EVERY_SECONDS, check_for_update
 from worklens_agent.uploader import Outcome, Uploader
 from worklens_wire.v1 import CaptureSource, Policy
@@ -123,7 +124,7 @@ def _final_upload(store: Store) -> None:
         final.close()
 
 
-def run(home: Path) -> int:
+def run(home: Path, *, with_ui: bool = False) -> int:
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -206,6 +207,7 @@ def run(home: Path) -> int:
         threads[-1].daemon = True
         threads[-1].start()
         log.info("agent running (home %s)", home)
+        ui = start_ui(home) if with_ui else None
         release_free_memory()  # what importing and opening everything left free in the heap
         next_tick = time.monotonic()
         try:
@@ -226,6 +228,7 @@ def run(home: Path) -> int:
                     bridge.stop()
                 if prompt is not None:
                     prompt.close()
+                stop_ui(ui)
         for thread in threads:
             thread.join(timeout=5)
         _final_upload(store)
