@@ -1,4 +1,5 @@
-"""Device information on Windows with the registry replaced: .NET versions and hardware model."""
+"""Device information: on Windows with the registry replaced (.NET versions, hardware model), and
+the local timezone as the OS gives it now."""
 
 from __future__ import annotations
 
@@ -109,3 +110,21 @@ def test_machine_ids_of_windows_and_macos(
     assert hashed == machine_id_hash(store)  # stable: the same machine, the same hash
     monkeypatch.setattr(device, "_winreg", FakeWinreg)
     assert machine_id_hash(store) != hashed
+
+
+def test_local_timezone_is_the_iana_name_the_os_gives_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/Sao_Paulo")
+    assert device.local_timezone() == "America/Sao_Paulo"
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # the laptop travelled
+    assert device.local_timezone() == "Asia/Kolkata"
+
+
+def test_local_timezone_is_utc_when_the_os_cannot_tell(monkeypatch: pytest.MonkeyPatch) -> None:
+    def cannot_tell() -> str:
+        raise LookupError("Can not find timezone")
+
+    monkeypatch.setattr(device.tzlocal, "reload_localzone", cannot_tell)
+    assert device.local_timezone() == "UTC"
+    monkeypatch.setattr(device.tzlocal, "reload_localzone", lambda: None)
+    monkeypatch.setattr(device.tzlocal, "get_localzone_name", lambda: "Not/AZone")
+    assert device.local_timezone() == "UTC"

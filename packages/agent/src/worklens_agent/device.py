@@ -4,6 +4,7 @@ the machine id is hashed with an application-specific prefix (as machine-id(5) r
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import platform
 import subprocess
@@ -13,13 +14,16 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
+import tzlocal
+
 from worklens_agent import __version__
 from worklens_agent.store import Store
 from worklens_wire.v1 import CaptureSource, DeviceInfo
 
+log = logging.getLogger(__name__)
+
 MACHINE_ID_FILES = (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id"))
 HARDWARE_MODEL_FILE = Path("/sys/devices/virtual/dmi/id/product_name")
-LOCALTIME = Path("/etc/localtime")
 
 
 def installation_id(store: Store) -> uuid.UUID:
@@ -85,22 +89,14 @@ def _valid_zone(name: str) -> bool:
 
 
 def local_timezone() -> str:
-    """IANA name of the local zone: TZ if set and valid, else /etc/localtime's target, else UTC."""
-    env = os.environ.get("TZ", "").lstrip(":")
-    if env and _valid_zone(env):
-        return env
+    """IANA name of the local zone (TZ, else the OS's setting: /etc/localtime, the registry on
+    Windows, mapped to IANA by tzlocal), or UTC when none can be told."""
     try:
-        target = str(LOCALTIME.resolve()) if LOCALTIME.is_symlink() else ""
-    except OSError:
-        target = ""
-    if "zoneinfo/" in target:
-        name = target.split("zoneinfo/", 1)[1]
-        if _valid_zone(name):
-            return name
-    try:
-        name = Path("/etc/timezone").read_text().strip()
-    except OSError:
-        name = ""
+        tzlocal.reload_localzone()  # tzlocal keeps the first answer; a laptop travels
+        name = tzlocal.get_localzone_name()
+    except (zoneinfo.ZoneInfoNotFoundError, LookupError, OSError, ValueError) as exc:
+        log.warning("could not tell the local timezone: %s", exc)
+        name = None
     return name if name and _valid_zone(name) else "UTC"
 
 
