@@ -110,6 +110,39 @@ def test_no_slot_without_an_open_entry_and_activity_before_start_is_dropped(stor
     ]
 
 
+def test_input_since_the_sources_opened_counts_for_an_entry_open_when_the_agent_started(
+    store: Store,
+) -> None:
+    """The run's first tick samples the input since its sources opened (the first keys typed
+    after the agent came up): it belongs to an entry that was open all that time."""
+    clock = FakeClock(T0)
+    policy = Policy(version=1, slot_seconds=5)
+    start_entry(store, now=clock())  # 09:00:00, before the agent starts
+    clock.advance(2)
+    source = ScriptedSource()
+    tracker = Tracker(store, source, lambda: policy, clock, sampling_since=clock())
+    source.queue = [ActivitySample(7, 3, True)]
+    _run(tracker, clock, 3)  # to 09:00:05
+    [slot] = _recorded_slots(store)
+    # The slot the agent started in is covered from its start (the entry was open).
+    assert (slot.started_at, slot.keyboard_events, slot.mouse_events) == (T0, 7, 3)
+
+
+def test_an_entry_started_just_before_the_agent_does_not_get_the_input_before_it(
+    store: Store,
+) -> None:
+    clock = FakeClock(T0)
+    policy = Policy(version=1, slot_seconds=5)
+    sampling_since = clock()  # the sources open, then the entry starts within the same second
+    start_entry(store, now=clock() + dt.timedelta(milliseconds=400))
+    source = ScriptedSource()
+    tracker = Tracker(store, source, lambda: policy, clock, sampling_since=sampling_since)
+    source.queue = [ActivitySample(7, 3, True)]
+    _run(tracker, clock, 5)
+    [slot] = _recorded_slots(store)
+    assert (slot.keyboard_events, slot.mouse_events) == (0, 0)
+
+
 def test_flush_records_the_partial_slot_and_a_restart_resumes_without_overlap(
     store: Store,
 ) -> None:

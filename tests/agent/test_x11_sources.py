@@ -118,6 +118,12 @@ def test_open_sources_reports_x11_sources_available(display: str) -> None:
         off.close()
 
 
+def _reported_by(home: Path) -> object:
+    with Store(home) as store:
+        report = store.get("sources")
+    return None if report is None else report.get("pid")
+
+
 def test_run_records_activity_counts_in_slots(
     display: str, home: Path, fake_server: FakeServer
 ) -> None:
@@ -138,11 +144,18 @@ def test_run_records_activity_counts_in_slots(
         probe.bind(("127.0.0.1", 0))
         bridge_port = str(probe.getsockname()[1])
     assert agent("browser", "pair", "--port", bridge_port).returncode == 0
+    # The entry is open before the run starts, so the tracker counts from its first tick; the
+    # run reports its sources once the input listeners are listening (a fixed wait was too short
+    # on a loaded machine and lost keys typed before).
+    assert agent("start").returncode == 0
+    time.sleep(1.1)  # entries start on whole seconds: the run's sources open clearly after it
     runner = subprocess.Popen([AGENT, "--home", str(home), "run"], env=env)
     try:
-        time.sleep(1.5)  # sources open before the entry starts
-        assert agent("start").returncode == 0
-        time.sleep(1.5)  # input before the tracker has seen the entry is not counted
+        deadline = time.monotonic() + 30
+        while _reported_by(home) != runner.pid:
+            assert time.monotonic() < deadline, "the run did not report its sources"
+            assert runner.poll() is None, "the run ended"
+            time.sleep(0.1)
         for _ in range(4):
             _xdotool("type", "--delay", "20", "typing")
             _xdotool("mousemove", "100", "100", "mousemove", "900", "700")

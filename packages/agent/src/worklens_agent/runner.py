@@ -145,6 +145,7 @@ def run(home: Path, *, with_ui: bool = False) -> int:
             except OSError as exc:
                 log.warning("could not read the device token: %s", exc)
         policy = cached_policy(store)
+        sampling_since = utcnow()  # input is counted from about here on
         opened = open_sources(policy)
         if policy.screenshots_per_interval > 0:
             load_encoder(policy)
@@ -191,6 +192,7 @@ def run(home: Path, *, with_ui: bool = False) -> int:
             browser=tabs,
             idle=opened.idle,
             on_idle_end=None if prompt is None else prompt.ask,
+            sampling_since=sampling_since,
         )
         waiting = [period for period in pending_idle(store) if period.ended_at is not None]
         if prompt is not None and waiting:  # left undecided before a restart: ask again

@@ -44,6 +44,7 @@ from worklens_wire.v1 import ActivitySlot, AppSpan, Policy, TimeEntry
 log = logging.getLogger(__name__)
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+ONE_SECOND = dt.timedelta(seconds=1)
 
 
 def slot_boundary(moment: dt.datetime, slot_seconds: int) -> dt.datetime:
@@ -80,6 +81,7 @@ class Tracker:
         browser: LatestTabs | None = None,
         idle: IdleSource | None = None,
         on_idle_end: Callable[[IdlePeriod], object] | None = None,
+        sampling_since: dt.datetime | None = None,
     ) -> None:
         self.store = store
         self.outbox = Outbox(store)
@@ -88,6 +90,9 @@ class Tracker:
         self.clock = clock
         self._slot: _OpenSlot | None = None
         self._watching_since: dt.datetime | None = None
+        #: When the previous tick sampled the source (at first, when the source began sampling,
+        #: if known): the sample of a tick covers the time since.
+        self._previous_tick: dt.datetime | None = sampling_since
         self.spans = SpanBuilder(self.outbox, window, browser=browser)
         self.idle = idle
         self.on_idle_end = on_idle_end
@@ -113,6 +118,7 @@ class Tracker:
         now = self.clock()
         if self._watching_since is None:
             self._watching_since = now
+        previous_tick, self._previous_tick = self._previous_tick, now
         policy = self.policy()
         sample = self.source.sample()
         if not policy.capture_activity:  # off means not captured at all
@@ -148,7 +154,15 @@ class Tracker:
             )
             self._slot = self._new_slot(entry, start, policy.slot_seconds)
             self.spans.begin(start)
-            if came_back:  # the input that ended the idle time belongs to the entry after it
+            # The input that ended the idle time belongs to the entry after it; and so does a
+            # sample taken wholly while the entry was open (an entry open when the agent started:
+            # the input since its sources opened). An entry started between two ticks is counted
+            # from the next sample. Start times are whole seconds, hence the second's margin.
+            if came_back or (
+                slot is None
+                and previous_tick is not None
+                and entry.started_at + ONE_SECOND <= previous_tick
+            ):
                 self._slot.add(sample)
         if self._slot is not None:
             self._note_spans(self.spans.poll(now, self._slot.entry_id, policy))

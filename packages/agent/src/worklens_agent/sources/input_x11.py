@@ -11,6 +11,7 @@ Run by hand: `python -m worklens_agent.sources.input_x11` prints counts every se
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 import time
@@ -18,6 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
+
+log = logging.getLogger(__name__)
+
+RECORDING_TIMEOUT_SECONDS = 5.0
 
 
 class InputCounter:
@@ -35,9 +40,12 @@ class InputCounter:
             skip_misregistered_extensions()
         from pynput import mouse
 
+        mouse_listener = mouse.Listener
+        if mouse_listener.__module__ == "pynput.mouse._xorg":
+            mouse_listener = _signalling_recording(mouse_listener)
         listeners: list[Any] = [
             _key_press_listener(self._on_key),
-            mouse.Listener(
+            mouse_listener(
                 on_move=self._on_mouse, on_click=self._on_mouse, on_scroll=self._on_mouse
             ),
         ]
@@ -46,6 +54,10 @@ class InputCounter:
             listener.start()
         for listener in listeners:
             listener.wait()
+        for listener in listeners:
+            recording = getattr(listener, "recording", None)
+            if recording is not None and not recording.wait(RECORDING_TIMEOUT_SECONDS):
+                log.warning("the X server has not started recording input yet")
         self._listeners = listeners
 
     # The callbacks take *args so that no parameter ever names the key or the pointer position.
@@ -75,6 +87,27 @@ class InputCounter:
         self._listeners = []
 
 
+def _signalling_recording(listener_class: Any) -> Any:
+    """pynput's X11 listener with a `recording` event, set once the X server records for it.
+
+    pynput marks a listener ready just *before* it enables its RECORD context, so input in that
+    moment was lost: on a loaded machine, the first keys typed after the agent said its sources
+    were open. The server answers the enabling with a StartOfData reply, the first thing the
+    handler receives.
+    """
+
+    class SignallingRecording(listener_class):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.recording = threading.Event()
+
+        def _handler(self, events: Any) -> None:
+            self.recording.set()
+            super()._handler(events)
+
+    return SignallingRecording
+
+
 def _key_press_listener(on_press: Callable[[], None]) -> Any:
     """pynput's keyboard listener, reduced on X11 to counting presses.
 
@@ -89,7 +122,7 @@ def _key_press_listener(on_press: Callable[[], None]) -> Any:
         return keyboard.Listener(on_press=lambda *_ignored: on_press())
     from Xlib import X
 
-    class PressCounter(keyboard.Listener):
+    class PressCounter(_signalling_recording(keyboard.Listener)):  # type: ignore[misc]
         def _initialize(self, _display: object) -> None:
             """No keyboard mapping: nothing is decoded."""
 
