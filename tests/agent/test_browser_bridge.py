@@ -65,6 +65,7 @@ def test_a_report_is_stored_without_credentials_or_fragment(bridge: Bridge) -> N
         "stored": True,
         "wanted": {"url": True, "title": True},
         "recheck_seconds": 60,
+        "accepts_focused": True,
     }
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
     report = bridge.bridge.tabs.snapshot()["chromium"]
@@ -173,6 +174,7 @@ def test_urls_off_stores_nothing_forgets_what_it_had_and_says_so(bridge: Bridge)
         "stored": False,
         "wanted": {"url": False, "title": False},
         "recheck_seconds": 60,
+        "accepts_focused": True,
     }
     assert bridge.bridge.tabs.snapshot() == {}
     front = ActiveWindow("chromium", "Guide - Example Docs - Chromium")
@@ -200,6 +202,52 @@ def test_a_report_without_url_only_asks_what_is_wanted(bridge: Bridge) -> None:
     assert response.json()["stored"] is False
     assert response.json()["wanted"] == {"url": True, "title": True}
     assert bridge.bridge.tabs.snapshot() == {}
+
+
+def test_a_report_without_focused_is_taken_as_focused(bridge: Bridge) -> None:
+    """Extensions older than focus reports send only the tab in front."""
+    assert bridge.post().status_code == 200
+    assert bridge.bridge.tabs.focus()["chromium"].focused is True
+    in_front = bridge.bridge.tabs.tab_in_front(dt.datetime.now(dt.UTC))
+    assert in_front is not None
+    assert in_front.url == "https://docs.example.com:8443/guide?page=2"
+
+
+def test_focus_lost_is_kept_without_forgetting_the_tab(bridge: Bridge) -> None:
+    assert bridge.post({**REPORT, "focused": True}).status_code == 200
+    lost = bridge.post({"browser": "chromium", "focused": False, "at": REPORT["at"]})
+    assert lost.status_code == 200
+    assert lost.json()["stored"] is True
+    tabs = bridge.bridge.tabs
+    assert tabs.focus()["chromium"].focused is False
+    assert tabs.tab_in_front(dt.datetime.now(dt.UTC)) is None
+    assert tabs.snapshot()["chromium"].url == "https://docs.example.com:8443/guide?page=2"
+    assert bridge.post({**REPORT, "focused": True}).status_code == 200  # back in front
+    assert tabs.tab_in_front(dt.datetime.now(dt.UTC)) is not None
+
+
+def test_a_tab_reported_without_focus_is_kept_but_not_in_front(bridge: Bridge) -> None:
+    assert bridge.post({**REPORT, "focused": False}).status_code == 200
+    tabs = bridge.bridge.tabs
+    assert tabs.snapshot()["chromium"].title == "Guide - Example Docs"
+    assert tabs.tab_in_front(dt.datetime.now(dt.UTC)) is None
+
+
+def test_urls_off_keeps_no_focus_either(bridge: Bridge) -> None:
+    assert bridge.post().status_code == 200
+    bridge.policy = Policy(version=2, capture_urls=False)
+    lost = bridge.post({"browser": "chromium", "focused": False})
+    assert lost.json()["stored"] is False
+    assert bridge.bridge.tabs.focus() == {}
+
+
+@pytest.mark.parametrize("focused", ["false", "true", 0, 1, None, [], {"focused": False}])
+def test_focused_must_be_a_json_boolean(bridge: Bridge, focused: object) -> None:
+    response = bridge.post({**REPORT, "focused": focused})
+    assert response.status_code == 422
+    assert response.json() == {"detail": "focused: Input should be a valid boolean"}
+    assert bridge.bridge.tabs.snapshot() == {}
+    assert bridge.bridge.tabs.focus() == {}
 
 
 def test_an_oversize_body_is_refused_with_an_answer(bridge: Bridge) -> None:

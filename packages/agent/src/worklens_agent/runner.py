@@ -29,6 +29,7 @@ from worklens_agent.policy import REFRESH_SECONDS, cached_policy, refresh_policy
 from worklens_agent.screenshots import load_encoder, screenshot_loop
 from worklens_agent.sources import display_problem, open_sources
 from worklens_agent.sources.browser_bridge import open_browser_bridge
+from worklens_agent.sources.browser_window import stand_in_for_window
 from worklens_agent.store import Store, to_text, utcnow
 from worklens_agent.tracker import Tracker
 from worklens_agent.ui_process import start_ui, stop_ui
@@ -151,6 +152,8 @@ def run(home: Path, *, with_ui: bool = False) -> int:
             load_encoder(policy)
         bridge, browser_source = open_browser_bridge(store, policy)
         opened.availability.append(browser_source)
+        # No way to see the window in front (Wayland, no display): the browser's reports stand in.
+        stand_in_for_window(opened, None if bridge is None else bridge.tabs, policy)
         store.set(
             "sources",
             {

@@ -15,7 +15,9 @@ observed.
 Policy: capture_apps off records no spans at all and never polls; capture_titles off leaves the
 title None and the backend never reads it. The URL comes from the browser bridge's latest tab
 reports (sources/browser_tabs.py) when the window in front is a browser's and capture_urls is on;
-a URL change (another tab, a link followed) starts a new span like a title change does.
+a URL change (another tab, a link followed) starts a new span like a title change does. Where no
+window source works (Wayland, no display), the source is the browser's reports themselves
+(sources/browser_window.py): spans are then the focused browser's only, each with its tab's URL.
 """
 
 from __future__ import annotations

@@ -11,10 +11,17 @@ Firefox (85 and later) hides an extension's id from the servers it calls: its re
 in: a page's request carrying an Authorization header needs a CORS preflight first, and the
 preflight is answered only for extension origins, so the browser never sends the request itself.
 
+Each report says whether its browser has the focus (`focused`; true when left out, as extensions
+older than it report only the tab in front); `{browser, focused: false}` with no tab says another
+application came to the front. Where no window source works, that is what app spans are made of
+(browser_window.py). Every answer says `accepts_focused: true`, as agents older than it refuse
+unknown fields: the extension sends `focused` only to an agent that said so.
+
 The company's policy decides what is read. With URLs off (or apps off) the bridge stores nothing
-it is sent, forgets what it had, and answers `wanted.url = false`; the extension then sends no tab
-at all and only asks again, without any tab data, after `recheck_seconds`. With titles off the
-extension leaves titles out and the bridge drops any title it gets anyway.
+it is sent, not even focus, forgets what it had, and answers `wanted.url = false`; the extension
+then sends no tab at all and only asks again, without any tab data, after `recheck_seconds`. So
+without URLs there is no browser-only span either. With titles off the extension leaves titles out
+and the bridge drops any title it gets anyway.
 
 The port and pairing token come from browser_pairing.py (`worklens-agent browser pair`).
 """
@@ -36,7 +43,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from worklens_agent.policy import cached_policy
 from worklens_agent.sources.browser_pairing import DEFAULT_PORT, pairing
@@ -62,7 +69,8 @@ _EXTENSION_ORIGIN = re.compile(
 
 
 class TabReportIn(BaseModel):
-    """One report from the extension; a report without `url` only asks what is wanted."""
+    """One report from the extension. Without `url` it only asks what is wanted, unless it says
+    `focused: false`: then another application came to the front."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -70,6 +78,7 @@ class TabReportIn(BaseModel):
     url: str | None = Field(default=None, max_length=8192)
     title: str | None = Field(default=None, max_length=4096)
     tab_id: int | None = None
+    focused: StrictBool = True  # strict: "false" or 0 is a broken extension, not a focus change
     at: AwareDatetime | None = None
 
 
@@ -85,7 +94,12 @@ class Wanted:
 
     def answer(self, *, stored: bool, recheck_seconds: int) -> dict[str, Any]:
         wanted = {"url": self.url, "title": self.title}
-        return {"stored": stored, "wanted": wanted, "recheck_seconds": recheck_seconds}
+        return {
+            "stored": stored,
+            "wanted": wanted,
+            "recheck_seconds": recheck_seconds,
+            "accepts_focused": True,
+        }
 
 
 class StoredPolicy:
@@ -196,9 +210,12 @@ class BrowserBridge:
         if not wanted.url:
             self.tabs.clear()  # nothing received while URLs were on may be used now either
             return wanted.answer(stored=False, recheck_seconds=self._recheck_seconds)
-        if report.url is None:  # the extension asking what is wanted
-            return wanted.answer(stored=False, recheck_seconds=self._recheck_seconds)
         now = self._clock()
+        if report.url is None:
+            if report.focused:  # the extension asking what is wanted
+                return wanted.answer(stored=False, recheck_seconds=self._recheck_seconds)
+            self.tabs.lose_focus(report.browser, received_at=now)
+            return wanted.answer(stored=True, recheck_seconds=self._recheck_seconds)
         title = report.title[:MAX_TITLE_LENGTH] if wanted.title and report.title else None
         self.tabs.put(
             TabReport(
@@ -208,7 +225,8 @@ class BrowserBridge:
                 tab_id=report.tab_id,
                 reported_at=report.at or now,
                 received_at=now,
-            )
+            ),
+            focused=report.focused,
         )
         return wanted.answer(stored=True, recheck_seconds=self._recheck_seconds)
 
