@@ -23,6 +23,14 @@ import pytest
 
 from tests.e2e.processes import AgentProcess, ServerProcess, free_port, server_database, wait_until
 
+NO_SCREENSHOTS = """
+import json
+from worklens_server.companies.models import Company
+from worklens_server.policies.services import update_policy
+policy = update_policy(company=Company.objects.get(id="{company_id}"), screenshots_per_interval=0)
+print(json.dumps({{"version": policy.version}}))
+"""
+
 pytestmark = [
     pytest.mark.desktop,
     pytest.mark.browser,
@@ -125,6 +133,9 @@ def test_chromium_spans_on_the_server_carry_the_page_urls(
         demo = json.loads(
             server.manage("seed_demo", "--json", "--codes", "1", "--slot-seconds", "5")
         )
+        # Screenshots off: this test sends no input after the pages, so a screenshot taken at
+        # its random moment would wait on the device for input, and the outbox never drain.
+        server.query(NO_SCREENSHOTS.format(company_id=demo["company_id"]))
         server.start()
         agent = AgentProcess(tmp_path / "agent", {"DISPLAY": desktop})
         try:
