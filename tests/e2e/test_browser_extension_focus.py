@@ -12,7 +12,6 @@ unpacked extension's alarms run that often) rather than wait minutes."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -22,11 +21,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Worker
 
+from tests.e2e.browser_extension import (
+    chromium_with_extension,
+    first_page,
+    pair_in_storage,
+    serve_pages,
+)
 from tests.e2e.desktop import ColourWindow, VirtualDesktop, virtual_desktop, xdotool
 from tests.e2e.processes import wait_until
-from tests.e2e.static_site import serve_pages
 from tests.e2e.test_browser_extension_policy import TOKEN, RecordingBridge
-from tests.e2e.test_browser_urls import CHROMIUM_ARGS, PAGES
 from worklens_wire.v1 import Policy
 
 pytestmark = [
@@ -47,7 +50,7 @@ def desktop(tmp_path: Path) -> Iterator[VirtualDesktop]:
 
 @pytest.fixture
 def website(tmp_path: Path) -> Iterator[str]:
-    with serve_pages(tmp_path / "site", PAGES) as url:
+    with serve_pages(tmp_path / "site") as url:
         yield url
 
 
@@ -88,78 +91,60 @@ def _focus_chromium(desktop: VirtualDesktop) -> None:
 def test_focus_loss_and_heartbeats_reach_the_bridge(
     tmp_path: Path, desktop: VirtualDesktop, bridge: RecordingBridge, website: str
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     plan = f"{website}/plan.html"
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path="/usr/bin/chromium",
-            headless=False,
-            args=CHROMIUM_ARGS,
-            ignore_default_args=["--disable-extensions"],
-            env={**os.environ, "DISPLAY": desktop.display},
+    with chromium_with_extension(tmp_path / "chromium-profile", display=desktop.display) as (
+        context,
+        worker,
+    ):
+        page = first_page(context)
+        page.goto(plan)
+        wait_until(
+            lambda: worker.evaluate(f"async () => !!(await chrome.alarms.get({HEARTBEAT!r}))"),
+            timeout=15,
+            what="the heartbeat alarm",
         )
-        try:
-            worker = (
-                context.service_workers[0]
-                if context.service_workers
-                else context.wait_for_event("serviceworker", timeout=15_000)
-            )
-            page = context.pages[0] if context.pages else context.new_page()
-            page.goto(plan)
-            wait_until(
-                lambda: worker.evaluate(f"async () => !!(await chrome.alarms.get({HEARTBEAT!r}))"),
-                timeout=15,
-                what="the heartbeat alarm",
-            )
-            alarm = worker.evaluate(f"() => chrome.alarms.get({HEARTBEAT!r})")
-            assert alarm["periodInMinutes"] == 1  # created at install, once
-            worker.evaluate(
-                "([port, token]) => chrome.storage.local.set({port, token, pairedAt: Date.now()})",
-                [bridge.port, TOKEN],
-            )
-            wait_until(lambda: _tab_reports(bridge, plan), timeout=15, what="the plan tab")
-            assert _tab_reports(bridge, plan)[0]["focused"] is True
-            assert bridge.tabs.tab_in_front(_now()) is not None
+        alarm = worker.evaluate(f"() => chrome.alarms.get({HEARTBEAT!r})")
+        assert alarm["periodInMinutes"] == 1  # created at install, once
+        pair_in_storage(worker, port=bridge.port, token=TOKEN)
+        wait_until(lambda: _tab_reports(bridge, plan), timeout=15, what="the plan tab")
+        assert _tab_reports(bridge, plan)[0]["focused"] is True
+        assert bridge.tabs.tab_in_front(_now()) is not None
 
-            # Another application comes to the front. Chromium started by Playwright sends no
-            # WINDOW_ID_NONE until its window has been left and focused again once: the heartbeat
-            # (every second from now on) notices that no window has the focus, and says so once.
-            desktop.open_window(TERMINAL)
-            desktop.focus(TERMINAL)
-            _heartbeat_every(worker, minutes=1 / 60)
-            wait_until(lambda: _focus_lost(bridge), timeout=15, what="the heartbeat's focus loss")
-            assert set(_focus_lost(bridge)[0]) == {"browser", "focused", "at"}  # no tab data
-            assert bridge.tabs.tab_in_front(_now()) is None
-            behind = len(bridge.sent)
-            time.sleep(2.5)
-            assert bridge.sent[behind:] == []  # heartbeats while behind: nothing more to say
+        # Another application comes to the front. Chromium started by Playwright sends no
+        # WINDOW_ID_NONE until its window has been left and focused again once: the heartbeat
+        # (every second from now on) notices that no window has the focus, and says so once.
+        desktop.open_window(TERMINAL)
+        desktop.focus(TERMINAL)
+        _heartbeat_every(worker, minutes=1 / 60)
+        wait_until(lambda: _focus_lost(bridge), timeout=15, what="the heartbeat's focus loss")
+        assert set(_focus_lost(bridge)[0]) == {"browser", "focused", "at"}  # no tab data
+        assert bridge.tabs.tab_in_front(_now()) is None
+        behind = len(bridge.sent)
+        time.sleep(2.5)
+        assert bridge.sent[behind:] == []  # heartbeats while behind: nothing more to say
 
-            _focus_chromium(desktop)
-            wait_until(lambda: _tab_reports(bridge, plan, behind), timeout=15, what="plan, back")
-            in_front = bridge.tabs.tab_in_front(_now())
-            assert in_front is not None
-            assert in_front.url == plan
-            back = len(bridge.sent)
-            wait_until(
-                lambda: len(_tab_reports(bridge, plan, back)) >= 2, timeout=10, what="heartbeats"
-            )
-            assert all(report["focused"] is True for report in _tab_reports(bridge, plan, back))
+        _focus_chromium(desktop)
+        wait_until(lambda: _tab_reports(bridge, plan, behind), timeout=15, what="plan, back")
+        in_front = bridge.tabs.tab_in_front(_now())
+        assert in_front is not None
+        assert in_front.url == plan
+        back = len(bridge.sent)
+        wait_until(
+            lambda: len(_tab_reports(bridge, plan, back)) >= 2, timeout=10, what="heartbeats"
+        )
+        assert all(report["focused"] is True for report in _tab_reports(bridge, plan, back))
 
-            # Left again, with the heartbeat a minute away: now Chromium's WINDOW_ID_NONE says it.
-            _heartbeat_every(worker, minutes=1)
-            before = len(_focus_lost(bridge))
-            desktop.focus(TERMINAL)
-            wait_until(
-                lambda: len(_focus_lost(bridge)) > before,
-                timeout=10,
-                what="WINDOW_ID_NONE's report",
-            )
-            assert bridge.tabs.tab_in_front(_now()) is None
-            again = len(bridge.sent)
-            _focus_chromium(desktop)  # the same tab as before the focus went: sent again
-            wait_until(lambda: _tab_reports(bridge, plan, again), timeout=10, what="plan, again")
-            assert bridge.tabs.tab_in_front(_now()) is not None
-        finally:
-            context.close()
+        # Left again, with the heartbeat a minute away: now Chromium's WINDOW_ID_NONE says it.
+        _heartbeat_every(worker, minutes=1)
+        before = len(_focus_lost(bridge))
+        desktop.focus(TERMINAL)
+        wait_until(
+            lambda: len(_focus_lost(bridge)) > before,
+            timeout=10,
+            what="WINDOW_ID_NONE's report",
+        )
+        assert bridge.tabs.tab_in_front(_now()) is None
+        again = len(bridge.sent)
+        _focus_chromium(desktop)  # the same tab as before the focus went: sent again
+        wait_until(lambda: _tab_reports(bridge, plan, again), timeout=10, what="plan, again")
+        assert bridge.tabs.tab_in_front(_now()) is not None

@@ -5,18 +5,20 @@ only a question with no tab in it once the recheck time has passed."""
 
 from __future__ import annotations
 
-import functools
-import threading
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.browser_extension import (
+    chromium_with_extension,
+    first_page,
+    pair_in_storage,
+    serve_pages,
+)
 from tests.e2e.processes import wait_until
-from tests.e2e.test_browser_urls import CHROMIUM_ARGS, PAGES
 from worklens_agent.sources.browser_bridge import BrowserBridge, TabReportIn
 from worklens_wire.v1 import Policy
 
@@ -52,99 +54,65 @@ def bridge() -> Iterator[RecordingBridge]:
 
 @pytest.fixture
 def website(tmp_path: Path) -> Iterator[str]:
-    root = tmp_path / "site"
-    root.mkdir()
-    for name, html in PAGES.items():
-        (root / name).write_text(html)
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(root))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_pages(tmp_path / "site") as url:
+        yield url
 
 
 def test_the_extension_sends_what_the_policy_wants_and_nothing_else(
     tmp_path: Path, bridge: RecordingBridge, website: str
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     plan, notes = f"{website}/plan.html", f"{website}/notes.html"
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=CHROMIUM_ARGS,
-            ignore_default_args=["--disable-extensions"],
+    with chromium_with_extension(tmp_path / "chromium-profile") as (context, worker):
+        page = first_page(context)
+        page.goto(plan)
+        pair_in_storage(worker, port=bridge.port, token=TOKEN)
+        wait_until(
+            lambda: any(report.get("url") == plan for report in bridge.sent),
+            timeout=15,
+            what="the plan page's report",
         )
-        try:
-            worker = (
-                context.service_workers[0]
-                if context.service_workers
-                else context.wait_for_event("serviceworker", timeout=15_000)
-            )
-            page = context.pages[0] if context.pages else context.new_page()
+        # The first thing said is a question with no tab data; titles are off, so none is sent.
+        assert set(bridge.sent[0]) == {"browser", "at"}
+        assert all("title" not in report for report in bridge.sent)
+        assert bridge.tabs.snapshot()["chromium"].url == plan
+
+        bridge.policy = Policy(version=2)  # titles on: the answers now ask for them
+        time.sleep(2.5)  # past recheck_seconds
+        page.goto(notes)
+        wait_until(
+            lambda: any(r.get("title") == "Meeting notes" for r in bridge.sent),
+            timeout=15,
+            what="a report with the title",
+        )
+        assert bridge.tabs.snapshot()["chromium"].url == notes
+
+        bridge.policy = Policy(version=3, capture_urls=False)
+        turned_off = len(bridge.sent)
+        page.goto(plan)  # still believed wanted: sent once, not stored, answered "no URLs"
+        wait_until(
+            lambda: any(r.get("url") == plan for r in bridge.sent[turned_off:]),
+            timeout=15,
+            what="the report the bridge answers with no URLs wanted",
+        )
+        assert bridge.tabs.snapshot() == {}
+        told = len(bridge.sent)
+        for _ in range(3):
+            page.goto(notes)
             page.goto(plan)
-            # Pairing by setting what the options page would store (the other test uses the page).
-            worker.evaluate(
-                "([port, token]) => chrome.storage.local.set({port, token, pairedAt: Date.now()})",
-                [bridge.port, TOKEN],
-            )
-            wait_until(
-                lambda: any(report.get("url") == plan for report in bridge.sent),
-                timeout=15,
-                what="the plan page's report",
-            )
-            # The first thing said is a question with no tab data; titles are off, so none is sent.
-            assert set(bridge.sent[0]) == {"browser", "at"}
-            assert all("title" not in report for report in bridge.sent)
-            assert bridge.tabs.snapshot()["chromium"].url == plan
+            time.sleep(1)
+        wait_until(lambda: len(bridge.sent) > told, timeout=15, what="the question after recheck")
+        after = bridge.sent[told:]
+        assert after, "the extension never asked again"
+        assert all(set(report) == {"browser", "at"} for report in after), after
+        assert bridge.tabs.snapshot() == {}
 
-            bridge.policy = Policy(version=2)  # titles on: the answers now ask for them
-            time.sleep(2.5)  # past recheck_seconds
-            page.goto(notes)
-            wait_until(
-                lambda: any(r.get("title") == "Meeting notes" for r in bridge.sent),
-                timeout=15,
-                what="a report with the title",
-            )
-            assert bridge.tabs.snapshot()["chromium"].url == notes
-
-            bridge.policy = Policy(version=3, capture_urls=False)
-            turned_off = len(bridge.sent)
-            page.goto(plan)  # still believed wanted: sent once, not stored, answered "no URLs"
-            wait_until(
-                lambda: any(r.get("url") == plan for r in bridge.sent[turned_off:]),
-                timeout=15,
-                what="the report the bridge answers with no URLs wanted",
-            )
-            assert bridge.tabs.snapshot() == {}
-            told = len(bridge.sent)
-            for _ in range(3):
-                page.goto(notes)
-                page.goto(plan)
-                time.sleep(1)
-            wait_until(
-                lambda: len(bridge.sent) > told, timeout=15, what="the question after recheck"
-            )
-            after = bridge.sent[told:]
-            assert after, "the extension never asked again"
-            assert all(set(report) == {"browser", "at"} for report in after), after
-            assert bridge.tabs.snapshot() == {}
-
-            bridge.policy = Policy(version=4)  # URLs back on: the next question learns it
-            time.sleep(2.5)
-            page.goto(notes)
-            wait_until(
-                lambda: (
-                    (tab := bridge.tabs.snapshot().get("chromium")) is not None and tab.url == notes
-                ),
-                timeout=15,
-                what="reports to resume",
-            )
-        finally:
-            context.close()
+        bridge.policy = Policy(version=4)  # URLs back on: the next question learns it
+        time.sleep(2.5)
+        page.goto(notes)
+        wait_until(
+            lambda: (
+                (tab := bridge.tabs.snapshot().get("chromium")) is not None and tab.url == notes
+            ),
+            timeout=15,
+            what="reports to resume",
+        )

@@ -7,20 +7,23 @@ page's URL, split where the page changed."""
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import shutil
 import signal
-import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser_extension import (
+    PAGES,
+    chromium_with_extension,
+    first_page,
+    pair_on_options_page,
+    serve_pages,
+)
+from tests.e2e.desktop import virtual_desktop
 from tests.e2e.processes import AgentProcess, ServerProcess, free_port, server_database, wait_until
 
 NO_SCREENSHOTS = """
@@ -38,21 +41,6 @@ pytestmark = [
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Chromium is not installed"),
 ]
 
-EXTENSION = Path(__file__).resolve().parents[2] / "browser-extension"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    f"--disable-extensions-except={EXTENSION}",
-    f"--load-extension={EXTENSION}",
-]
-PAGES = {
-    "plan.html": "<!doctype html><title>Sprint plan</title><h1>Sprint plan</h1>",
-    "notes.html": "<!doctype html><title>Meeting notes</title><h1>Meeting notes</h1>",
-}
-
 SPANS = """
 import json
 from worklens_server.tracking.models import AppSpan
@@ -66,55 +54,16 @@ print(json.dumps(rows))
 
 
 @pytest.fixture
-def desktop() -> Iterator[str]:
+def desktop(tmp_path: Path) -> Iterator[str]:
     """A virtual X display with openbox, which publishes the active window (EWMH)."""
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        [
-            *("Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24"),
-            *("-nolisten", "tcp", "-noreset"),
-        ],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        name = f":{pipe.readline().strip()}"
-    openbox = subprocess.Popen(
-        ["openbox"], env={**os.environ, "DISPLAY": name}, stderr=subprocess.DEVNULL
-    )
-    try:
-        time.sleep(0.5)
-        yield name
-    finally:
-        openbox.terminate()
-        openbox.wait(timeout=10)
-        xvfb.terminate()
-        xvfb.wait(timeout=10)
+    with virtual_desktop(tmp_path / "bin") as running:
+        yield running.display
 
 
 @pytest.fixture
 def website(tmp_path: Path) -> Iterator[str]:
-    """Two static pages on 127.0.0.1, the work the person does in the browser."""
-    root = tmp_path / "site"
-    root.mkdir()
-    for name, html in PAGES.items():
-        (root / name).write_text(html)
-
-    class QuietHandler(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            return None
-
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_pages(tmp_path / "site") as url:
+        yield url
 
 
 def _browser_source(agent: AgentProcess) -> dict[str, object] | None:
@@ -125,8 +74,6 @@ def _browser_source(agent: AgentProcess) -> dict[str, object] | None:
 def test_chromium_spans_on_the_server_carry_the_page_urls(
     tmp_path: Path, desktop: str, website: str
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     with server_database(tmp_path / "server") as env:
         server = ServerProcess(env)
         server.manage("migrate", "--no-input")
@@ -150,37 +97,16 @@ def test_chromium_spans_on_the_server_carry_the_page_urls(
             )
             assert _browser_source(agent) == {"name": "browser", "available": True, "reason": ""}
 
-            with sync_playwright() as playwright:
-                context = playwright.chromium.launch_persistent_context(
-                    str(tmp_path / "chromium-profile"),
-                    executable_path="/usr/bin/chromium",
-                    headless=False,
-                    args=CHROMIUM_ARGS,
-                    ignore_default_args=["--disable-extensions"],
-                    env={**os.environ, "DISPLAY": desktop},
-                )
-                try:
-                    worker = (
-                        context.service_workers[0]
-                        if context.service_workers
-                        else context.wait_for_event("serviceworker", timeout=15_000)
-                    )
-                    extension_id = worker.url.split("/")[2]
-                    page = context.pages[0] if context.pages else context.new_page()
-                    # Pairing as a person does it: the options page, port and token pasted in.
-                    page.goto(f"chrome-extension://{extension_id}/options.html")
-                    page.fill("#port", str(paired["port"]))
-                    page.fill("#token", paired["token"])
-                    page.click("#save")
-                    page.wait_for_selector("#status.ok", timeout=15_000)
-                    assert "sending the active tab" in (page.text_content("#status") or "")
-
-                    for name in PAGES:
-                        page.goto(f"{website}/{name}")
-                        page.bring_to_front()
-                        time.sleep(7)  # more than a slot: the span is closed and uploaded
-                finally:
-                    context.close()
+            with chromium_with_extension(tmp_path / "chromium-profile", display=desktop) as (
+                context,
+                worker,
+            ):
+                page = first_page(context)
+                pair_on_options_page(page, worker, port=paired["port"], token=paired["token"])
+                for name in PAGES:
+                    page.goto(f"{website}/{name}")
+                    page.bring_to_front()
+                    time.sleep(7)  # more than a slot: the span is closed and uploaded
             agent.cli("stop")
             wait_until(
                 lambda: agent.status()["pending_items"] == 0,

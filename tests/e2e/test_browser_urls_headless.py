@@ -12,7 +12,6 @@ so its reports count as a browser in front, as a headed browser's do while it ha
 from __future__ import annotations
 
 import json
-import os
 import signal
 import time
 from collections.abc import Iterator
@@ -21,9 +20,15 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.browser_extension import (
+    PAGES,
+    chromium_with_extension,
+    first_page,
+    pair_on_options_page,
+    serve_pages,
+)
 from tests.e2e.processes import AgentProcess, ServerProcess, free_port, server_database, wait_until
-from tests.e2e.static_site import serve_pages
-from tests.e2e.test_browser_urls import CHROMIUM_ARGS, PAGES, SPANS
+from tests.e2e.test_browser_urls import SPANS
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +45,7 @@ print(json.dumps([device.sources for device in Device.objects.all()]))
 
 @pytest.fixture
 def website(tmp_path: Path) -> Iterator[str]:
-    with serve_pages(tmp_path / "site", PAGES) as url:
+    with serve_pages(tmp_path / "site") as url:
         yield url
 
 
@@ -51,9 +56,6 @@ def _source(sources: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
 def test_headless_chromium_tabs_make_the_spans_without_a_display(
     tmp_path: Path, website: str
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
-    no_display = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY"}}
     with server_database(tmp_path / "server") as env:
         server = ServerProcess(env)
         server.manage("migrate", "--no-input")
@@ -86,39 +88,15 @@ def test_headless_chromium_tabs_make_the_spans_without_a_display(
                 "reason": f"{NO_DISPLAY}; {TABS_ONLY} (the WorkLens extension)",
             }
 
-            with sync_playwright() as playwright:
-                context = playwright.chromium.launch_persistent_context(
-                    str(tmp_path / "chromium-profile"),
-                    executable_path="/usr/bin/chromium",
-                    headless=True,
-                    args=CHROMIUM_ARGS,
-                    ignore_default_args=["--disable-extensions"],
-                    env=no_display,
-                )
-                try:
-                    worker = (
-                        context.service_workers[0]
-                        if context.service_workers
-                        else context.wait_for_event("serviceworker", timeout=15_000)
-                    )
-                    extension_id = worker.url.split("/")[2]
-                    page = context.pages[0] if context.pages else context.new_page()
-                    # Pairing as a person does it: the options page, port and token pasted in.
-                    page.goto(f"chrome-extension://{extension_id}/options.html")
-                    page.fill("#port", str(paired["port"]))
-                    page.fill("#token", paired["token"])
-                    page.click("#save")
-                    page.wait_for_selector("#status.ok", timeout=15_000)
-                    assert "sending the active tab" in (page.text_content("#status") or "")
-
-                    for name in PAGES:
-                        page.goto(f"{website}/{name}")
-                        time.sleep(6)  # more than a slot: the span is closed and uploaded
-                    # Stopped while the browser is still open: a browser that quits without a
-                    # word is taken as in front until its report is stale (150 s).
-                    agent.cli("stop")
-                finally:
-                    context.close()
+            with chromium_with_extension(tmp_path / "chromium-profile") as (context, worker):
+                page = first_page(context)
+                pair_on_options_page(page, worker, port=paired["port"], token=paired["token"])
+                for name in PAGES:
+                    page.goto(f"{website}/{name}")
+                    time.sleep(6)  # more than a slot: the span is closed and uploaded
+                # Stopped while the browser is still open: a browser that quits without a word
+                # is taken as in front until its report is stale (150 s).
+                agent.cli("stop")
             wait_until(
                 lambda: agent.status()["pending_items"] == 0,
                 timeout=60,
