@@ -80,6 +80,12 @@ class ServerProcess:
     def manage(self, *args: str) -> str:
         return run_checked("worklens-server", args, self.env, timeout=120)
 
+    def migrate_and_seed(self, *seed_args: str) -> dict[str, Any]:
+        """A fresh database with the demo company; what `seed_demo --json` printed."""
+        self.manage("migrate", "--no-input")
+        seeded: dict[str, Any] = json.loads(self.manage("seed_demo", "--json", *seed_args))
+        return seeded
+
     def query(self, code: str) -> Any:
         """Runs `code` in the server's Django shell; the code prints one JSON document."""
         return json.loads(self.manage("shell", "-c", code).strip().splitlines()[-1])
@@ -141,6 +147,12 @@ class AgentProcess:
 
     def status(self) -> dict[str, Any]:
         return dict(json.loads(self.cli("status", "--json")))
+
+    def wait_until_sent(self, timeout: float = 60) -> None:
+        """Until the server has acknowledged everything the agent recorded."""
+        wait_until(
+            lambda: self.status()["pending_items"] == 0, timeout=timeout, what="the outbox to drain"
+        )
 
     def start_run(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)

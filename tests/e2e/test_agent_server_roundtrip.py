@@ -57,12 +57,7 @@ def utc(value: str) -> dt.datetime:
 def test_server_holds_exactly_what_the_agent_recorded(tmp_path: Path) -> None:
     with server_database(tmp_path / "server") as env:
         server = ServerProcess(env)
-        server.manage("migrate", "--no-input")
-        demo = json.loads(
-            server.manage(
-                "seed_demo", "--json", "--codes", "1", "--slot-seconds", str(SLOT_SECONDS)
-            )
-        )
+        demo = server.migrate_and_seed("--codes", "1", "--slot-seconds", str(SLOT_SECONDS))
         server.start()
         agent = AgentProcess(tmp_path / "agent")
         try:
@@ -91,11 +86,7 @@ def test_server_holds_exactly_what_the_agent_recorded(tmp_path: Path) -> None:
             outage_ended = dt.datetime.now(dt.UTC)
             time.sleep(SLOT_SECONDS + 1)
             agent.cli("stop")
-            wait_until(
-                lambda: agent.status()["pending_items"] == 0,
-                timeout=60,
-                what="the outbox to drain",
-            )
+            agent.wait_until_sent()
             agent.kill_run(signal.SIGTERM)
             held = server.query(SERVER_ROWS)
         finally:

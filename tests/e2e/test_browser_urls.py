@@ -76,10 +76,7 @@ def test_chromium_spans_on_the_server_carry_the_page_urls(
 ) -> None:
     with server_database(tmp_path / "server") as env:
         server = ServerProcess(env)
-        server.manage("migrate", "--no-input")
-        demo = json.loads(
-            server.manage("seed_demo", "--json", "--codes", "1", "--slot-seconds", "5")
-        )
+        demo = server.migrate_and_seed("--codes", "1", "--slot-seconds", "5")
         # Screenshots off: this test sends no input after the pages, so a screenshot taken at
         # its random moment would wait on the device for input, and the outbox never drain.
         server.query(NO_SCREENSHOTS.format(company_id=demo["company_id"]))
@@ -108,11 +105,7 @@ def test_chromium_spans_on_the_server_carry_the_page_urls(
                     page.bring_to_front()
                     time.sleep(7)  # more than a slot: the span is closed and uploaded
             agent.cli("stop")
-            wait_until(
-                lambda: agent.status()["pending_items"] == 0,
-                timeout=60,
-                what="the outbox to drain",
-            )
+            agent.wait_until_sent()
             agent.kill_run(signal.SIGTERM)
             spans = server.query(SPANS)
         finally:

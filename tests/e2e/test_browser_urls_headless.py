@@ -58,10 +58,7 @@ def test_headless_chromium_tabs_make_the_spans_without_a_display(
 ) -> None:
     with server_database(tmp_path / "server") as env:
         server = ServerProcess(env)
-        server.manage("migrate", "--no-input")
-        demo = json.loads(
-            server.manage("seed_demo", "--json", "--codes", "1", "--slot-seconds", "5")
-        )
+        demo = server.migrate_and_seed("--codes", "1", "--slot-seconds", "5")
         server.start()
         agent = AgentProcess(tmp_path / "agent")
         for name in ("DISPLAY", "WAYLAND_DISPLAY"):
@@ -97,11 +94,7 @@ def test_headless_chromium_tabs_make_the_spans_without_a_display(
                 # Stopped while the browser is still open: a browser that quits without a word
                 # is taken as in front until its report is stale (150 s).
                 agent.cli("stop")
-            wait_until(
-                lambda: agent.status()["pending_items"] == 0,
-                timeout=60,
-                what="the outbox to drain",
-            )
+            agent.wait_until_sent()
             agent.kill_run(signal.SIGTERM)
             spans = server.query(SPANS)
             device_sources = server.query(DEVICE_SOURCES)

@@ -208,10 +208,7 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
         for window in WINDOWS:
             desktop.open_window(window)
         server = ServerProcess(env)
-        server.manage("migrate", "--no-input")
-        demo = json.loads(
-            server.manage("seed_demo", "--json", "--codes", "1", "--slot-seconds", str(SLOT))
-        )
+        demo = server.migrate_and_seed("--codes", "1", "--slot-seconds", str(SLOT))
         server.query(POLICY.format(company_id=demo["company_id"], slot=SLOT, private=DIARY.app))
         server.start()
         agent = AgentProcess(

@@ -4,7 +4,6 @@ deletes the agent's data only after the server has recorded it."""
 
 from __future__ import annotations
 
-import json
 import signal
 from pathlib import Path
 
@@ -34,8 +33,7 @@ def test_install_info_change_update_and_uninstall_reach_the_server(tmp_path: Pat
                 "WORKLENS_AGENT_DOWNLOAD_URL": "https://downloads.example/worklens-agent-9.9.9",
             }
         )
-        server.manage("migrate", "--no-input")
-        demo = json.loads(server.manage("seed_demo", "--json", "--codes", "1"))
+        demo = server.migrate_and_seed("--codes", "1")
         server.start()
         config = tmp_path / "config"
         agent = AgentProcess(tmp_path / "agent", {"XDG_CONFIG_HOME": str(config)})

@@ -110,10 +110,7 @@ def test_idle_time_kept_as_another_task_reaches_the_server_as_its_own_entry(
 ) -> None:
     with server_database(tmp_path / "server") as env:
         server = ServerProcess(env)
-        server.manage("migrate", "--no-input")
-        demo = json.loads(
-            server.manage("seed_demo", "--json", "--codes", "1", "--slot-seconds", "5")
-        )
+        demo = server.migrate_and_seed("--codes", "1", "--slot-seconds", "5")
         server.start()
         agent = AgentProcess(
             tmp_path / "agent",
@@ -149,11 +146,7 @@ def test_idle_time_kept_as_another_task_reaches_the_server_as_its_own_entry(
             time.sleep(6)
             hands.stop()
             agent.cli("stop")
-            wait_until(
-                lambda: agent.status()["pending_items"] == 0,
-                timeout=60,
-                what="the outbox to drain",
-            )
+            agent.wait_until_sent()
             agent.kill_run(signal.SIGTERM)
             held = server.query(SERVER_ROWS)
         finally:

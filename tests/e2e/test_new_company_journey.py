@@ -193,11 +193,7 @@ def _journey(tmp_path: Path, stack: Stack, browser: Browser) -> None:
                 what="a screenshot file of the company on the server's disk",
             )
             agent.cli("stop")
-            wait_until(
-                lambda: agent.status()["pending_items"] == 0,
-                timeout=60,
-                what="the agent's outbox to drain",
-            )
+            agent.wait_until_sent()
             agent.kill_run(signal.SIGTERM)
         finally:
             if agent.runner is not None:

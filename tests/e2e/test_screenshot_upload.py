@@ -6,7 +6,6 @@ after the server's ack. The server's stored (Fernet-encrypted) image decodes to 
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import shutil
 import signal
@@ -104,10 +103,7 @@ def test_captured_screenshot_reaches_the_server_and_shows_the_colour_block(
 ) -> None:
     with server_database(tmp_path / "server") as env:
         server = ServerProcess(env)
-        server.manage("migrate", "--no-input")
-        demo = json.loads(
-            server.manage("seed_demo", "--json", "--codes", "1", "--slot-seconds", "5")
-        )
+        demo = server.migrate_and_seed("--codes", "1", "--slot-seconds", "5")
         server.query(POLICY.format(company_id=demo["company_id"]))
         server.start()
         agent = AgentProcess(
