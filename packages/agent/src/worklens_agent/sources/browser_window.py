@@ -18,13 +18,12 @@ opens it only when the real window source did not open and the bridge did (`stan
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 from worklens_agent.sources import OpenedSources
 from worklens_agent.sources.browser_bridge import Wanted
 from worklens_agent.sources.browser_tabs import STALE_AFTER, LatestTabs
-from worklens_agent.sources.window import ActiveWindow, active_window
+from worklens_agent.sources.window import ActiveWindow, active_window, print_window_every_second
 from worklens_agent.store import utcnow
 from worklens_wire.v1 import CaptureSource, Policy
 
@@ -88,12 +87,9 @@ def main() -> None:
         bridge, availability = open_browser_bridge(store, cached_policy(store))
     if bridge is None:
         raise SystemExit(availability.reason)
-    source = BrowserTabWindowSource(bridge.tabs)
     try:
-        while True:
-            print(source.active_window(), flush=True)
-            time.sleep(1)
-    except KeyboardInterrupt:
+        print_window_every_second(BrowserTabWindowSource(bridge.tabs))
+    finally:
         bridge.stop()
 
 

@@ -7,6 +7,7 @@ never make the call that reads it.
 
 from __future__ import annotations
 
+import time
 from typing import NamedTuple, Protocol
 
 MAX_APP_LENGTH = 255
@@ -30,3 +31,13 @@ def active_window(app: str, title: str | None) -> ActiveWindow:
     """An ActiveWindow cut to what the wire accepts (an empty app name becomes "unknown")."""
     app = app.strip()[:MAX_APP_LENGTH] or "unknown"
     return ActiveWindow(app, None if title is None else title[:MAX_TITLE_LENGTH])
+
+
+def print_window_every_second(source: WindowSource) -> None:
+    """Run a window source by hand (`python -m worklens_agent.sources.window_x11`) until Ctrl-C."""
+    try:
+        while True:
+            print(source.active_window(), flush=True)
+            time.sleep(1)
+    except KeyboardInterrupt:
+        source.close()

@@ -18,11 +18,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from worklens_agent.sources.window import ActiveWindow, active_window
+from worklens_agent.sources.window import ActiveWindow, active_window, print_window_every_second
 from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
 
 log = logging.getLogger(__name__)
@@ -136,13 +135,7 @@ def _text(value: bytes | str) -> str:
 
 
 def main() -> None:
-    source = X11WindowSource()
-    try:
-        while True:
-            print(source.active_window(), flush=True)
-            time.sleep(1)
-    except KeyboardInterrupt:
-        source.close()
+    print_window_every_second(X11WindowSource())
 
 
 if __name__ == "__main__":
