@@ -156,6 +156,28 @@ def test_schedule_off_and_started_mid_window() -> None:
     assert late.moments == []
 
 
+def test_a_moment_at_the_end_of_a_window_missed_by_the_ticks_is_taken_in_the_next() -> None:
+    """A busy machine ticks late: the tick before the window's end came before the moment, the
+    next one after the window changed. The capture is late, not lost."""
+    policy = Policy(version=1, screenshots_per_interval=1, screenshot_interval_seconds=30)
+
+    class AtTheEnd(random.Random):
+        def uniform(self, a: float, b: float) -> float:
+            return b - 0.1
+
+    schedule = ScreenshotSchedule(AtTheEnd())
+    assert schedule.due(T0, policy) is False
+    assert schedule.moments == [T0 + dt.timedelta(seconds=29.9)]
+    assert schedule.due(T0 + dt.timedelta(seconds=29.5), policy) is False
+    assert schedule.due(T0 + dt.timedelta(seconds=31.2), policy) is True  # the missed one
+    assert schedule.moments == [T0 + dt.timedelta(seconds=59.9)]  # the next window's own
+    assert schedule.due(T0 + dt.timedelta(seconds=32.2), policy) is False
+    # After a long pause (a laptop asleep), an old window's moment is not taken.
+    asleep = ScreenshotSchedule(AtTheEnd())
+    assert asleep.due(T0, policy) is False
+    assert asleep.due(T0 + dt.timedelta(seconds=600.5), policy) is False
+
+
 # --- capture, hold, delete, confirm, disk bound ------------------------------------------------
 
 

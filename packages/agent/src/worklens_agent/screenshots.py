@@ -205,7 +205,8 @@ class ScreenshotSchedule:
     """Random moments inside each wall-clock window of `screenshot_interval_seconds`.
 
     Moments are drawn when a window is first seen. When the agent starts in the middle of a window
-    the moments already past are dropped rather than taken all at once.
+    the moments already past are dropped rather than taken all at once. A moment the ticks missed
+    at the end of a window is taken at the first tick of the next one.
     """
 
     def __init__(self, rng: random.Random | None = None) -> None:
@@ -223,13 +224,24 @@ class ScreenshotSchedule:
         window = slot_boundary(now, interval)
         key = (window, interval, count)
         if key != self._key:
-            first = self._key is None or self._key[1:] != key[1:]
+            previous = self._key
+            first = previous is None or previous[1:] != key[1:]
+            # A moment at the very end of the window just over that no tick reached in time (a
+            # tick is a second apart, later on a busy machine) is taken now rather than lost.
+            overdue = (
+                not first
+                and previous is not None
+                and previous[0] + dt.timedelta(seconds=interval) == window
+                and bool(self._moments)
+            )
             self._key = key
             self._moments = sorted(
                 window + dt.timedelta(seconds=self._rng.uniform(0, interval)) for _ in range(count)
             )
             if first:
                 self._moments = [moment for moment in self._moments if moment >= now]
+            if overdue:
+                self._moments.insert(0, now)
         if not self._moments or self._moments[0] > now:
             return False
         self._moments = [moment for moment in self._moments if moment > now]
