@@ -347,6 +347,10 @@ def near(colour: tuple[int, int, int], state: TrayState) -> bool:
     return all(abs(a - b) <= 6 for a, b in zip(colour, STATE_COLOURS[state], strict=True))
 
 
+def shows(icon: str, state: TrayState, name: str) -> bool:
+    return near(icon_colour(icon), state) and xdotool("getwindowname", icon) == name
+
+
 def test_tray_icon_docks_and_shows_tracking_paused_offline_and_opens_the_window(
     home: Path, tray_host: None, start_ui: Callable[..., subprocess.Popen[str]]
 ) -> None:
@@ -354,15 +358,14 @@ def test_tray_icon_docks_and_shows_tracking_paused_offline_and_opens_the_window(
     icon = find_window("WorkLensSystemTrayIcon", by="--classname")
     wait_for(lambda: docked(icon))
     assert not visible_windows("^WorkLens$")  # with a tray, the window waits for a click
-    wait_for(lambda: near(icon_colour(icon), TrayState.PAUSED))
-    assert xdotool("getwindowname", icon) == "WorkLens: paused"
+    # The icon's image and its name are set one after the other: wait for both.
+    wait_for(lambda: shows(icon, TrayState.PAUSED, "WorkLens: paused"))
 
     started = subprocess.run(
         [AGENT, "--home", str(home), "start"], capture_output=True, text=True, check=False
     )
     assert started.returncode == 0, started.stderr
-    wait_for(lambda: near(icon_colour(icon), TrayState.TRACKING), timeout=15)
-    assert xdotool("getwindowname", icon) == "WorkLens: tracking"
+    wait_for(lambda: shows(icon, TrayState.TRACKING, "WorkLens: tracking"), timeout=15)
 
     with Store(home) as store:  # what the uploader records when the server cannot be reached
         store.set("last_upload", {"at": "now", "ok": False, "message": "network error"})
