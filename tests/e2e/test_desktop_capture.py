@@ -68,7 +68,8 @@ SCREEN_PIXELS = 1920 * 1080
 #: server as plain quiet time) pass, and still be a threshold the idle stretch goes well beyond.
 IDLE_THRESHOLD = 40
 #: No input for this long in the idle phase: the threshold, then time for the tracker (ticking
-#: once a second on a loaded machine) to notice, and for a screenshot to fall inside it.
+#: once a second on a loaded machine) to notice. It starts 2 s before a screenshot window, which
+#: then lies wholly inside it, capture moment and all.
 IDLE_STRETCH = IDLE_THRESHOLD + 8
 
 POLICY = """
@@ -265,7 +266,10 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
             idle_session.burst()  # input first: the time since the last input is no idle time
             agent.cli("start", "--notes", "idle acceptance")
             resumed = utc(agent.status()["current_entry"]["started_at"])
-            idle_session.busy_until(now() + dt.timedelta(seconds=5))
+            # The last input comes just before a slot boundary, which is also the start of a
+            # screenshot window: that whole window, and its capture moment, lie in the idle time.
+            boundary = slot_start(now() + dt.timedelta(seconds=5)) + slot
+            idle_session.busy_until(boundary - dt.timedelta(seconds=2))
             last_input = idle_session.inputs[-1][1]
             wait_until(
                 lambda: agent.status()["idle_periods"],
