@@ -243,9 +243,9 @@ def _side(prefix: str) -> Side:
 
 
 @pytest.fixture
-def sides(settings: Any) -> tuple[Side, Side]:
-    # Logins go through force_login: a fast hasher keeps twelve users cheap to create.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def sides() -> tuple[Side, Side]:
+    # Logins go through force_login; the twelve users are cheap to create with the server tests'
+    # quick Argon2 (conftest.py).
     return _side("a"), _side("b")
 
 
