@@ -14,6 +14,8 @@ log "ruff"
 .venv/bin/ruff format --check .
 log "mypy"
 .venv/bin/mypy packages/wire/src packages/agent/src packages/server/src bench
+log "import contracts"
+.venv/bin/lint-imports
 
 # Four test processes on two cores: most of the long tests wait on real time (slots, uploads,
 # browsers), so two processes left the cores idle most of the run (0.8 cores busy on average).
