@@ -16,7 +16,7 @@ on stdout; progress goes to stderr.
   over the measured run, as a percentage of one core.
 - `peak_rss_mb`: the agent's peak resident memory (VmHWM in /proc/<pid>/status), in MiB.
 - `screenshot_ms_median`, `screenshot_kb_median`: per image, as the agent measured it (the grab
-  plus the encode; see `worklens_agent.screenshots.capture_timings`) and the encoded size;
+  plus the encode; see `worklens_agent.recording.screenshots.capture_timings`) and the encoded size;
   `screenshot_cpu_ms_median` is the same work in the capturing thread's CPU time, which other
   load on the machine inflates much less than the clock time.
 - `load_average`: the machine's 1/5/15-minute load at the end, since other work on the machine
@@ -47,8 +47,9 @@ from pathlib import Path
 
 import httpx
 
-from worklens_agent.screenshots import capture_timings
-from worklens_agent.store import Store
+from worklens_agent.journal.store import Store
+from worklens_agent.recording.screenshots import capture_timings
+from worklens_agent.settings import Key
 
 BIN = Path(sys.executable).parent
 TYPING_EVERY_S = 3.0
@@ -149,10 +150,10 @@ def virtual_desktop(work: Path) -> Iterator[tuple[str, list[str]]]:
     with os.fdopen(read_fd) as pipe:
         display = f":{pipe.readline().strip()}"
     env = {**os.environ, "DISPLAY": display}
-    sources = Path(__file__).resolve().parent.parent / "packages" / "agent" / "src"
+    recording = Path(__file__).resolve().parents[1] / "packages/agent/src/worklens_agent/recording"
     windows = [
-        ("screenshots.py - Editor", "1100x800+40+40", sources / "worklens_agent/screenshots.py"),
-        ("tracker.py - Editor", "1000x860+820+160", sources / "worklens_agent/tracker.py"),
+        ("screenshots.py - Editor", "1100x800+40+40", recording / "screenshots.py"),
+        ("tracker.py - Editor", "1000x860+820+160", recording / "tracker.py"),
     ]
     try:
         with contextlib.ExitStack() as stack:
@@ -353,7 +354,7 @@ def answers(url: str) -> bool:
 
 def sources_reported(home: Path) -> bool:
     with Store(home) as store:
-        return store.get("sources") is not None
+        return store.get(Key.SOURCES) is not None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,11 +7,11 @@ import uuid
 
 from agent_fake_clock import FakeClock
 
-from worklens_agent.entries import start_entry
-from worklens_agent.idle import IdlePeriod, pending_idle
-from worklens_agent.sources import NO_ACTIVITY, ActivitySample
-from worklens_agent.store import Store
-from worklens_agent.tracker import Tracker
+from worklens_agent.journal.idle_periods import IdlePeriod, pending_idle
+from worklens_agent.journal.store import Store
+from worklens_agent.recording.entries import start_entry
+from worklens_agent.recording.tracker import Tracker
+from worklens_agent.sources.base import NO_ACTIVITY, ActivitySample
 from worklens_wire.v1 import Policy
 
 

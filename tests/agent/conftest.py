@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from agent_fake_server import FakeServer, serve
 
-from worklens_agent.store import Store
+from worklens_agent.journal.store import Store
 
 
 @pytest.fixture

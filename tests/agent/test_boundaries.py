@@ -11,7 +11,7 @@ from pathlib import Path
 def test_agent_modules_import_without_django_server_or_display() -> None:
     code = (
         "import sys\n"
-        "import worklens_agent.cli, worklens_agent.runner, worklens_agent.sources\n"
+        "import worklens_agent.cli, worklens_agent.run.runner, worklens_agent.sources\n"
         "import worklens_agent.ui.model\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('django', 'worklens_server', 'pynput', 'Xlib', 'ninja',"

@@ -41,8 +41,8 @@ from tests.e2e.processes import (
     server_database,
     wait_until,
 )
-from worklens_agent.screenshots import capture_timings
-from worklens_agent.store import Store
+from worklens_agent.journal.store import Store
+from worklens_agent.recording.screenshots import capture_timings
 from worklens_agent.ui.idle_dialog import TITLE as IDLE_DIALOG_TITLE
 
 pytestmark = [

@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from worklens_agent.desktop.display import display_problem
 from worklens_agent.sources.base import (
     NO_ACTIVITY,
     ActivitySample,
@@ -39,25 +40,11 @@ __all__ = [
     "OpenedSources",
     "TimeOnlySource",
     "WindowSource",
-    "display_problem",
     "open_idle_monitor",
     "open_sources",
     "open_window_source",
     "screenshot_availability",
 ]
-
-
-def display_problem() -> str | None:
-    """Why no desktop backend can run here, or None when one might."""
-    if sys.platform in ("win32", "darwin"):
-        return None  # a desktop session always has its screen; each backend says if it fails
-    if not sys.platform.startswith("linux"):
-        return f"no capture backend for {sys.platform} yet"
-    if not os.environ.get("DISPLAY"):
-        if os.environ.get("WAYLAND_DISPLAY"):
-            return "Wayland session without X11 (DISPLAY is not set)"
-        return "no X display (DISPLAY is not set)"
-    return None
 
 
 class InputActivitySource:

@@ -45,11 +45,12 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from worklens_agent.policy import cached_policy
+from worklens_agent.clock import utcnow
+from worklens_agent.journal.policy import cached_policy
+from worklens_agent.journal.store import Store
 from worklens_agent.sources.browser_pairing import DEFAULT_PORT, pairing
 from worklens_agent.sources.browser_tabs import LatestTabs, TabReport, clean_url
 from worklens_agent.sources.window import MAX_TITLE_LENGTH
-from worklens_agent.store import Store, utcnow
 from worklens_wire.v1 import CaptureSource, Policy
 
 log = logging.getLogger(__name__)

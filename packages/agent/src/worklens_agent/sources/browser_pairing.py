@@ -15,12 +15,11 @@ import secrets
 import socket
 from dataclasses import dataclass
 
-from worklens_agent.store import Store
+from worklens_agent.journal.store import Store
+from worklens_agent.settings import Key
 
 DEFAULT_PORT = 41821
 PORT_CHOICES = 100
-TOKEN_KEY = "browser_pairing_token"  # noqa: S105 - the store key's name, not a secret
-PORT_KEY = "browser_port"
 
 
 @dataclass(frozen=True)
@@ -31,18 +30,18 @@ class Pairing:
 
 def pairing(store: Store, *, port: int | None = None, rotate: bool = False) -> Pairing:
     """The port and token the extension needs; the token is made on first use (or `rotate`)."""
-    token = store.get(TOKEN_KEY)
+    token = store.get(Key.BROWSER_PAIRING_TOKEN)
     if not token or rotate:
         token = secrets.token_urlsafe(32)
-        store.set(TOKEN_KEY, token)
+        store.set(Key.BROWSER_PAIRING_TOKEN, token)
     if port is not None:
         if not 1024 <= port <= 65535:
             raise ValueError(f"port {port} is outside 1024-65535")
-        store.set(PORT_KEY, port)
-    stored = store.get(PORT_KEY)
+        store.set(Key.BROWSER_PORT, port)
+    stored = store.get(Key.BROWSER_PORT)
     if stored is None:
         stored = first_free_port()
-        store.set(PORT_KEY, stored)
+        store.set(Key.BROWSER_PORT, stored)
     return Pairing(port=int(stored), token=str(token))
 
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from worklens_agent.clock import utcnow
 from worklens_agent.sources import OpenedSources
 from worklens_agent.sources.browser_bridge import Wanted
 from worklens_agent.sources.browser_tabs import STALE_AFTER, LatestTabs
 from worklens_agent.sources.window import ActiveWindow, active_window, print_window_every_second
-from worklens_agent.store import utcnow
 from worklens_wire.v1 import CaptureSource, Policy
 
 MAX_REASON_LENGTH = 255  # what the wire's CaptureSource.reason accepts
@@ -78,10 +78,10 @@ def stand_in_availability(window: CaptureSource, policy: Policy) -> CaptureSourc
 def main() -> None:
     """Run by hand: the bridge on the paired port of this user's agent home (stop the agent
     first: it holds the port), printing the window this source sees each second."""
-    from worklens_agent.home import resolve_home
-    from worklens_agent.policy import cached_policy
+    from worklens_agent.desktop.home import resolve_home
+    from worklens_agent.journal.policy import cached_policy
+    from worklens_agent.journal.store import Store
     from worklens_agent.sources.browser_bridge import open_browser_bridge
-    from worklens_agent.store import Store
 
     with Store(resolve_home()) as store:
         bridge, availability = open_browser_bridge(store, cached_policy(store))

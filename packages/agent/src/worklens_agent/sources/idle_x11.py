@@ -11,8 +11,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from worklens_agent.desktop.xlib_errors import skip_misregistered_extensions
 from worklens_agent.sources.base import print_idle_every_second
-from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
 
 SCREENSAVER_EXTENSION = "MIT-SCREEN-SAVER"
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
+from worklens_agent.desktop.xlib_errors import skip_misregistered_extensions
 
 log = logging.getLogger(__name__)
 

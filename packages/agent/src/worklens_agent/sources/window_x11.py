@@ -21,8 +21,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from worklens_agent.desktop.xlib_errors import skip_misregistered_extensions
 from worklens_agent.sources.window import ActiveWindow, active_window, print_window_every_second
-from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,6 @@ or an upload failure in `worklens-agent run`, shows up within a second.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import subprocess
 import sys
@@ -19,11 +18,15 @@ import uuid
 import webbrowser
 from pathlib import Path
 
-from worklens_agent.entries import TrackingError, current_entry
-from worklens_agent.notices import Notice, take_unshown
-from worklens_agent.projects import cached_projects, member_projects
-from worklens_agent.screenshots import ScreenshotError, ScreenshotFiles
-from worklens_agent.store import Store, utcnow
+from worklens_agent.clock import utcnow
+from worklens_agent.desktop.commands import idle_dialog_command
+from worklens_agent.desktop.display import display_problem
+from worklens_agent.journal.notices import Notice, take_unshown
+from worklens_agent.journal.projects import cached_projects
+from worklens_agent.journal.screenshot_files import ScreenshotError, ScreenshotFiles
+from worklens_agent.journal.store import Store
+from worklens_agent.journal.tracking import current_entry
+from worklens_agent.recording.entries import TrackingError
 from worklens_agent.ui.chooser import ChooserWindow
 from worklens_agent.ui.main_window import MainWindow
 from worklens_agent.ui.model import (
@@ -31,7 +34,6 @@ from worklens_agent.ui.model import (
     Selection,
     collected_url,
     delete_screenshot,
-    idle_dialog_command,
     last_selection,
     queued_items,
     read_snapshot,
@@ -42,6 +44,7 @@ from worklens_agent.ui.model import (
 from worklens_agent.ui.queue_window import QueueWindow
 from worklens_agent.ui.toast import Toast
 from worklens_agent.ui.tray import TrayIcon, tray_host_present
+from worklens_agent.upload.projects import member_projects
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +53,9 @@ REFRESH_MS = 1000
 
 
 def run_ui(home: Path, *, force_window: bool = False) -> int:
-    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
-        print("worklens-agent: no X display (DISPLAY is not set)", file=sys.stderr)
+    problem = display_problem() if sys.platform.startswith("linux") else None
+    if problem is not None:
+        print(f"worklens-agent: {problem}", file=sys.stderr)
         return 1
     use_tray = not force_window and tray_host_present()
     with Store(home) as store:

@@ -25,7 +25,8 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
-from worklens_agent.idle import Decision, IdlePeriod
+from worklens_agent.journal.idle_periods import IdlePeriod
+from worklens_agent.recording.idle import Decision
 from worklens_wire.v1 import ProjectOut
 
 __all__ = ["SHORTCUTS", "TITLE", "Decision", "ask_idle_decision"]

@@ -10,29 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import importlib
-import importlib.util
 import logging
-import sys
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from worklens_agent.enrollment import load_enrollment
-from worklens_agent.entries import TrackingError, current_entry, start_entry, stop_entry
-from worklens_agent.outbox import ItemKind
-from worklens_agent.projects import cached_projects
-from worklens_agent.screenshots import HeldScreenshot, ScreenshotFiles
-from worklens_agent.store import Store, from_text, utcnow
+from worklens_agent.clock import hours_minutes_seconds, utcnow
+from worklens_agent.journal.enrollment import load_enrollment
+from worklens_agent.journal.idle_periods import pending_idle
+from worklens_agent.journal.items import ItemKind
+from worklens_agent.journal.outbox import Outbox
+from worklens_agent.journal.projects import cached_projects
+from worklens_agent.journal.screenshot_files import HeldScreenshot, ScreenshotFiles
+from worklens_agent.journal.store import Store
+from worklens_agent.journal.tracking import current_entry
+from worklens_agent.recording.entries import TrackingError, start_entry, stop_entry
+from worklens_agent.settings import Key
 from worklens_wire.v1 import ProjectOut, TimeEntry
 
 log = logging.getLogger(__name__)
-
-SELECTION_KEY = "ui_selection"
-UPDATE_KEY = "update_available"
-IDLE_MODULE = "worklens_agent.idle"
 
 
 class TrayState(enum.Enum):
@@ -94,9 +90,8 @@ class Snapshot:
     def status_line(self, now: dt.datetime | None = None) -> str:
         if self.entry is not None:
             seconds = int(((now or utcnow()) - self.entry.started_at).total_seconds())
-            hours, rest = divmod(max(0, seconds), 3600)
             line = (
-                f"Tracking {hours}:{rest // 60:02d}:{rest % 60:02d} since "
+                f"Tracking {hours_minutes_seconds(seconds)} since "
                 f"{self.entry.started_at.astimezone():%H:%M} — {self.work_label}"
             )
         else:
@@ -120,10 +115,10 @@ class MenuEntry:
 
 def connection_problem(store: Store) -> str | None:
     """Why the agent is offline: the token was refused, or the last upload attempt failed."""
-    blocked = store.get("upload_blocked")
+    blocked = store.get(Key.UPLOAD_BLOCKED)
     if blocked:
         return str(blocked)
-    last = store.get("last_upload")
+    last = store.get(Key.LAST_UPLOAD)
     if isinstance(last, dict) and last.get("ok") is False:
         return str(last.get("message") or "the last upload failed")
     return None
@@ -131,31 +126,13 @@ def connection_problem(store: Store) -> str | None:
 
 def update_notice(store: Store) -> UpdateNotice | None:
     """The update check's finding, when it holds a usable version and download address."""
-    raw = store.get(UPDATE_KEY)
+    raw = store.get(Key.UPDATE_AVAILABLE)
     if not isinstance(raw, dict):
         return None
     version, url = raw.get("latest_version"), raw.get("download_url")
     if not isinstance(version, str) or not isinstance(url, str) or not version or not url:
         return None
     return UpdateNotice(latest_version=version, download_url=url)
-
-
-def idle_decisions_pending(store: Store) -> bool:
-    """True when the idle module (another part of the agent) says idle time awaits a decision.
-
-    Imported by name and guarded: without that module the menu simply has no idle entry.
-    """
-    try:
-        if importlib.util.find_spec(IDLE_MODULE) is None:
-            return False
-        idle: Any = importlib.import_module(IDLE_MODULE)
-        pending_idle: Callable[[Store], Sequence[object]] | None = getattr(
-            idle, "pending_idle", None
-        )
-        return pending_idle is not None and len(pending_idle(store)) > 0
-    except Exception:  # another module's failure must not take the tray down
-        log.exception("could not ask the idle module for pending idle time")
-        return False
 
 
 def work_label(entry: TimeEntry | None, projects: Sequence[ProjectOut]) -> str:
@@ -185,19 +162,15 @@ def selection_label(selection: Selection, projects: Sequence[ProjectOut]) -> str
 def read_snapshot(store: Store) -> Snapshot:
     enrollment = load_enrollment(store)
     entry = current_entry(store)
-    pending = store.conn.execute(
-        "SELECT count(*) FROM items WHERE acked_revision < revision "
-        "AND id NOT IN (SELECT slot_id FROM discarded_slots)"
-    ).fetchone()[0]
     return Snapshot(
         enrolled=enrollment is not None,
         server_url=enrollment.server_url if enrollment else None,
         entry=entry,
         work_label=work_label(entry, cached_projects(store)),
         connection_problem=connection_problem(store),
-        pending_items=int(pending),
+        pending_items=Outbox(store).pending_count(),
         update=update_notice(store),
-        idle_pending=idle_decisions_pending(store),
+        idle_pending=bool(pending_idle(store)),
     )
 
 
@@ -229,7 +202,7 @@ def menu_entries(snapshot: Snapshot) -> list[MenuEntry]:
 
 
 def last_selection(store: Store) -> Selection:
-    raw = store.get(SELECTION_KEY)
+    raw = store.get(Key.UI_SELECTION)
     if not isinstance(raw, dict):
         return Selection()
     try:
@@ -244,7 +217,7 @@ def last_selection(store: Store) -> Selection:
 
 def remember_selection(store: Store, selection: Selection) -> None:
     store.set(
-        SELECTION_KEY,
+        Key.UI_SELECTION,
         {
             "project_id": None if selection.project_id is None else str(selection.project_id),
             "task_id": None if selection.task_id is None else str(selection.task_id),
@@ -277,10 +250,6 @@ def collected_url(server_url: str) -> str:
     return f"{server_url.rstrip('/')}/account/collected/"
 
 
-def idle_dialog_command(home: Path) -> list[str]:
-    return [sys.executable, "-m", "worklens_agent.cli", "--home", str(home), "idle", "dialog"]
-
-
 # --- the "waiting to be sent" window -----------------------------------------------------------
 
 _KIND_LABELS: dict[str, str] = {
@@ -305,15 +274,9 @@ class QueuedItem:
 def queued_items(store: Store) -> list[QueuedItem]:
     """Items recorded but not yet acknowledged by the server, oldest first (discarded slots,
     which are never sent, are left out)."""
-    rows = store.conn.execute(
-        "SELECT kind, recorded_at, revision FROM items WHERE acked_revision < revision "
-        "AND id NOT IN (SELECT slot_id FROM discarded_slots) ORDER BY seq"
-    ).fetchall()
     return [
-        QueuedItem(
-            kind=row["kind"], recorded_at=from_text(row["recorded_at"]), revision=row["revision"]
-        )
-        for row in rows
+        QueuedItem(kind=item.kind, recorded_at=item.recorded_at, revision=item.revision)
+        for item in Outbox(store).unsent()
     ]
 
 

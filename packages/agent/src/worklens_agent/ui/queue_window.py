@@ -11,8 +11,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from tkinter import ttk
 
-from worklens_agent.screenshots import HeldScreenshot
-from worklens_agent.store import utcnow
+from worklens_agent.clock import utcnow
+from worklens_agent.journal.screenshot_files import HeldScreenshot
 from worklens_agent.ui.images import thumbnail_png, tk_image_data
 from worklens_agent.ui.model import QueuedItem, queued_counts
 

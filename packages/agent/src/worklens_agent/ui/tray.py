@@ -9,12 +9,12 @@ the same menu, and notices appear as small Tk windows instead.
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from worklens_agent.desktop.display import display_problem
 from worklens_agent.ui.icons import state_icon
 from worklens_agent.ui.model import Action, MenuEntry, Snapshot, menu_entries
 
@@ -28,7 +28,7 @@ def tray_host_present() -> bool:
     tray (the owner of the _NET_SYSTEM_TRAY_S<screen> selection) is running."""
     if sys.platform in ("win32", "darwin"):
         return True
-    if not os.environ.get("DISPLAY"):
+    if display_problem() is not None:
         return False
     try:
         from Xlib import X
@@ -36,7 +36,7 @@ def tray_host_present() -> bool:
         from Xlib.error import DisplayError
     except ImportError:
         return False
-    from worklens_agent.sources.xlib_errors import skip_misregistered_extensions
+    from worklens_agent.desktop.xlib_errors import skip_misregistered_extensions
 
     # Before the first display of the process: python-xlib shares its error table between
     # displays, so one opened with RandR loaded breaks BadValue handling for all (pystray's too).

@@ -1,0 +1,2 @@
+"""What the agent records while the timer runs: time entries, activity slots, app spans, idle
+time and screenshots, into the journal."""
