@@ -24,6 +24,10 @@ from typing import Any
 from worklens_agent.journal.schema import migrate
 from worklens_agent.settings import Key
 
+#: The connection of a write transaction (`Store.transaction`), handed to the journal's `..._in`
+#: functions; other layers pass it along without using it themselves.
+Transaction = sqlite3.Connection
+
 DB_NAME = "agent.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -62,7 +66,7 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Transaction]:
         """A write transaction taken up front (IMMEDIATE), committed durably on success."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +62,7 @@ from worklens_agent.journal.screenshot_files import (
     forget_entry_files_in,
     move_to_entry_in,
 )
-from worklens_agent.journal.store import Store, set_in
+from worklens_agent.journal.store import Store, Transaction, set_in
 from worklens_agent.journal.tracking import open_entry_id_in, set_open_entry_in
 from worklens_agent.settings import Key, idle_threshold_override
 from worklens_wire import new_id
@@ -115,7 +114,7 @@ def forget_cleared_until(store: Store) -> None:
 # --- the tracker's side: detection and return ------------------------------------------------
 
 
-def _entry(conn: sqlite3.Connection, entry_id: uuid.UUID) -> TimeEntry:
+def _entry(conn: Transaction, entry_id: uuid.UUID) -> TimeEntry:
     entry = time_entry_in(conn, entry_id)
     if entry is None:
         raise RuntimeError(f"time entry {entry_id} is missing from the journal")
@@ -130,13 +129,13 @@ def _item_end(item: ActivitySlot | AppSpan | ScreenshotRecord) -> dt.datetime:
     return item.taken_at
 
 
-def _sent_until(conn: sqlite3.Connection, entry_id: uuid.UUID) -> dt.datetime | None:
+def _sent_until(conn: Transaction, entry_id: uuid.UUID) -> dt.datetime | None:
     """Where the latest item of the entry that already left (or is leaving) the device ends."""
     return max((_item_end(i.item) for i in entry_items_in(conn, entry_id) if i.sent), default=None)
 
 
 def _move_after(
-    conn: sqlite3.Connection,
+    conn: Transaction,
     source: uuid.UUID,
     target: uuid.UUID,
     at: dt.datetime,
@@ -236,9 +235,7 @@ def begin_idle(store: Store, *, last_input: dt.datetime, now: dt.datetime) -> Id
     return period
 
 
-def _end_in(
-    conn: sqlite3.Connection, row: PeriodRow, *, at: dt.datetime, now: dt.datetime
-) -> IdlePeriod:
+def _end_in(conn: Transaction, row: PeriodRow, *, at: dt.datetime, now: dt.datetime) -> IdlePeriod:
     idle = _entry(conn, row.idle_entry_id)
     if open_entry_id_in(conn) == row.idle_entry_id:
         end = min(max(whole_second(at), idle.started_at), max(whole_second(now), idle.started_at))

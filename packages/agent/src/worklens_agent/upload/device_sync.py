@@ -9,7 +9,6 @@ unchanged device sends nothing.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
 
 import httpx
@@ -17,7 +16,7 @@ import httpx
 from worklens_agent import __version__
 from worklens_agent.clock import utcnow
 from worklens_agent.desktop.device import device_info, device_info_hash
-from worklens_agent.journal.store import Store, get_in, set_in
+from worklens_agent.journal.store import Store, Transaction, get_in, set_in
 from worklens_agent.settings import Key
 from worklens_agent.upload.client import AgentApi, ApiError
 from worklens_wire import new_id
@@ -69,7 +68,7 @@ def record_install(store: Store) -> DeviceEvent | None:
     return event
 
 
-def _pending_in(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def _pending_in(conn: Transaction) -> list[dict[str, Any]]:
     return list(get_in(conn, Key.DEVICE_EVENTS_PENDING, []))
 
 
