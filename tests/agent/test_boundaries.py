@@ -106,3 +106,8 @@ def test_agent_tests_mirror_the_package() -> None:
         path.name for path in PACKAGE.iterdir() if path.is_dir() and (path / "__init__.py").exists()
     }
     assert folders == layers
+
+
+def test_every_environment_setting_is_in_the_user_guide() -> None:
+    guide = (PACKAGE.parents[3] / "docs" / "using.md").read_text()
+    assert [s.name for s in ENV_SETTINGS if f"`{s.name}`" not in guide] == []
