@@ -310,8 +310,9 @@ def report_rate(label: str, stored: int, result: LoadResult) -> float:
     What stderr tells besides the rate, per server: the CPU the server processes and (for
     PostgreSQL) the database backends used during the load, per batch and as cores busy; and how
     the 4 keep-alive connections were spread over the server's processes. With keep-alive, a
-    connection stays with the worker that accepted it, and 4 connections land 2+2, 3+1 or 4+0 on
-    2 workers by the accept race, which decides how many cores the server can use."""
+    connection stays with the worker that accepted it, and 4 connections land on the workers
+    (4 on 2 cores: `serve` starts two per core) by the accept race, e.g. 2+2, 3+1 or 2+1+1,
+    which decides how many cores the server can use."""
     rate = stored / result.wall_seconds
     batches = max(sum(len(o.responses) for o in result.outcomes), 1)
     server = result.server_cpu_seconds
