@@ -285,3 +285,34 @@ def test_the_fall_back_day_has_25_hours_and_counts_the_repeated_hour_once(
     ]:
         time_machine.move_to(local(*wall), tick=False)
         assert today in _team_today_heading(client), wall
+
+
+def test_team_today_reads_the_day_and_its_totals_at_one_instant(
+    api: Client,
+    world: World,
+    device: EnrolledDevice,
+    time_machine: TimeMachineFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Midnight passing while the page is being built must not pair one day's heading with the
+    next day's totals."""
+    from worklens_server.reports import views
+
+    entry = time_entry(started_at=local(JUNE_17, 23, 50), stopped_at=local(JUNE_17, 23, 59))
+    slots = [
+        slot(entry.id, started_at=local(JUNE_17, 23, 50 + n), length_seconds=60) for n in range(9)
+    ]
+    time_machine.move_to(local(JUNE_17, 23, 59, 59), tick=False)
+    _post(api, device, batch(device, time_entries=[entry], slots=slots))
+    client = _owner_client(world)
+    read_rows = views.get_team_today
+
+    def rows_read_after_midnight(**kwargs: Any) -> Any:
+        time_machine.move_to(local(JUNE_18, 0, 0, 1), tick=False)
+        return read_rows(**kwargs)
+
+    monkeypatch.setattr(views, "get_team_today", rows_read_after_midnight)
+    html = client.get("/team/today/").content.decode()
+
+    assert "Wednesday, 17 June 2026" in html.split("</h1>", 1)[0]
+    assert "0:09:00" in html  # 17 June's time, under 17 June's heading
