@@ -81,9 +81,17 @@ class ServerProcess:
         return run_checked("worklens-server", args, self.env, timeout=120)
 
     def migrate_and_seed(self, *seed_args: str) -> dict[str, Any]:
-        """A fresh database with the demo company; what `seed_demo --json` printed."""
-        self.manage("migrate", "--no-input")
-        seeded: dict[str, Any] = json.loads(self.manage("seed_demo", "--json", *seed_args))
+        """A fresh database with the demo company; what `seed_demo --json` printed. Both
+        commands run in one process: starting Django once instead of twice saves seconds per
+        end-to-end test."""
+        code = (
+            "from django.core.management import call_command; "
+            "call_command('migrate', interactive=False, verbosity=0); "
+            f"call_command('seed_demo', '--json', *{list(seed_args)!r})"
+        )
+        seeded: dict[str, Any] = json.loads(
+            self.manage("shell", "-c", code).strip().splitlines()[-1]
+        )
         return seeded
 
     def query(self, code: str) -> Any:
