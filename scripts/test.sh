@@ -20,6 +20,8 @@ log "import contracts"
 # Four test processes on two cores: most of the long tests wait on real time (slots, uploads,
 # browsers), so two processes left the cores idle most of the run (0.8 cores busy on average).
 workers=${WORKLENS_TEST_WORKERS:-4}
+# A skipped test fails the run unless tests/skips_allowed.toml allows it (tests/strict_skips.py).
+export WORKLENS_STRICT_SKIPS=1
 log "tests on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -n "$workers" "$@"
 # A database name of its own, so two runs on one machine never share test databases. The agent

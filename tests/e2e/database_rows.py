@@ -77,6 +77,17 @@ class Database:
             )
             return int(cursor.fetchone()[0])
 
+    def total(self, table: str, column: str, where: str, values: list[Any]) -> int:
+        """SUM(column) over the rows whose `where` column is one of `values`."""
+        marks = ", ".join(self._param() for _ in values)
+        with self._cursor() as cursor:
+            cursor.execute(
+                f'SELECT COALESCE(SUM("{column}"), 0) FROM "{table}" '  # noqa: S608
+                f'WHERE "{where}" IN ({marks})',
+                [self._key(value) for value in values],
+            )
+            return int(cursor.fetchone()[0])
+
     def rows_referring_to(self, table: str, keys: list[Any]) -> dict[str, int]:
         """Per "table.column": the rows whose foreign key to `table` is one of `keys`, and the
         rows of `table` itself under "table.id"."""

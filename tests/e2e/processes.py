@@ -69,9 +69,10 @@ def server_database(data_dir: Path) -> Iterator[dict[str, str]]:
 class ServerProcess:
     """`worklens-server serve`, the production web server setup, on a free local port."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
         self.env = {**os.environ, **env}
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.workers = workers  # gunicorn worker processes
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -81,9 +82,17 @@ class ServerProcess:
         return run_checked("worklens-server", args, self.env, timeout=120)
 
     def migrate_and_seed(self, *seed_args: str) -> dict[str, Any]:
-        """A fresh database with the demo company; what `seed_demo --json` printed."""
-        self.manage("migrate", "--no-input")
-        seeded: dict[str, Any] = json.loads(self.manage("seed_demo", "--json", *seed_args))
+        """A fresh database with the demo company; what `seed_demo --json` printed. Both
+        commands run in one process: starting Django once instead of twice saves seconds per
+        end-to-end test."""
+        code = (
+            "from django.core.management import call_command; "
+            "call_command('migrate', interactive=False, verbosity=0); "
+            f"call_command('seed_demo', '--json', *{list(seed_args)!r})"
+        )
+        seeded: dict[str, Any] = json.loads(
+            self.manage("shell", "-c", code).strip().splitlines()[-1]
+        )
         return seeded
 
     def query(self, code: str) -> Any:
@@ -95,7 +104,8 @@ class ServerProcess:
         self.process = subprocess.Popen(
             [
                 str(BIN / "worklens-server"),
-                *("serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"),
+                *("serve", "--host", "127.0.0.1", "--port", str(self.port)),
+                *("--workers", str(self.workers)),
             ],
             env=self.env,
             stdout=log,
@@ -112,6 +122,20 @@ class ServerProcess:
             return httpx.get(f"{self.url}/api/v1/docs", timeout=1).status_code == 200
         except httpx.HTTPError:
             return False
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn worker processes: children of the master (the process started)."""
+        assert self.process is not None
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                # "pid (comm) state ppid ...": comm may hold spaces, so split after its ")".
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return sorted(children)
 
     def stop(self) -> None:
         if self.process is None:

@@ -1,5 +1,5 @@
-"""Fixtures for the server tests: a company with an owner, a manager, employees and a team, an
-outsider company, and enrolled devices with their tokens."""
+"""Fixtures for the server tests: a pinned clock, a company with an owner, a manager, employees
+and a team, an outsider company, and enrolled devices with their tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from server_testkit import EnrolledDevice, World, device_info
+from server_testkit import COMPANY_ZONE, PINNED_NOW, EnrolledDevice, World, device_info
+from time_machine import TimeMachineFixture
 
 from tests.smtp_sink import SmtpSink
 from worklens_server.accounts.services import create_user
@@ -25,6 +26,27 @@ from worklens_server.companies.services import (
 from worklens_server.devices.services import enroll_device, issue_enrollment_code
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request: pytest.FixtureRequest, time_machine: TimeMachineFixture) -> None:
+    """Every server test starts at PINNED_NOW (midday in the company's zone, Europe/Berlin, on
+    17 June 2026), never at the machine's clock, so no test depends on the hour it runs at: a
+    test whose slots crossed local midnight used to fail about one run in 24.
+
+    The clock ticks (`tick=True`): it starts at the pinned instant and moves on with real time.
+    Sessions, login lockouts and rate limits, token and code expiry, the SMTP sink's waits and
+    anything else that measures elapsed time need time to pass; a test lasts seconds and the
+    instant is 12 hours from either midnight, so "today" stays the pinned day.
+
+    To start elsewhere, mark the test `@pytest.mark.time_machine(instant, tick=False)` (then
+    this fixture leaves the clock alone; `tick=False` freezes it, for tests at an exact second
+    such as local midnight), or call `time_machine.move_to(...)` / `.shift(...)` in the test.
+    Only this process's clock moves: the database server's clock and processes a test starts
+    keep real time (no server code reads the database's clock). The end-to-end tests, which run
+    real server processes, run on the real clock."""
+    if request.node.get_closest_marker("time_machine") is None:
+        time_machine.move_to(PINNED_NOW, tick=True)
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +95,7 @@ def world(db: None) -> World:
     owner_user = create_user(
         email="owner@acme.example", password=PASSWORD, full_name="Olga Owner", verified=True
     )
-    company = create_company(name="Acme", owner=owner_user, timezone="Europe/Berlin")
+    company = create_company(name="Acme", owner=owner_user, timezone=COMPANY_ZONE)
     owner = Member.objects.get(company=company, user=owner_user)
     manager = add_member(
         company=company,

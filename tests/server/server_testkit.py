@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,16 @@ from worklens_wire.v1 import (
     TimeEntry as WireTimeEntry,
 )
 
-NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+#: The test company's timezone: it defines the company's "day" in reports and rollups.
+COMPANY_ZONE = "Europe/Berlin"
+#: The instant every server test starts at (tests/server/conftest.py pins the clock there):
+#: midday in the company's zone on an ordinary Wednesday, 12 hours from either local midnight
+#: and far from both DST changes. 10:00 UTC.
+PINNED_NOW = dt.datetime(2026, 6, 17, 12, 0, tzinfo=zoneinfo.ZoneInfo(COMPANY_ZONE)).astimezone(
+    dt.UTC
+)
+#: "Now" for the wire messages the helpers below build.
+NOW = PINNED_NOW
 
 
 @dataclass

@@ -13,14 +13,15 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
-from server_testkit import EnrolledDevice, batch, post_batch
+from server_testkit import PINNED_NOW, EnrolledDevice, batch, post_batch
 
 from worklens_server.companies.models import Project
 from worklens_wire import new_id
 from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, TimeEntry
 
-#: Two days ago at 10:00 UTC: the same calendar day in UTC and in Europe/Berlin.
-DAY = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=2)
+#: Two days before the pinned clock, at 10:00 UTC: the same calendar day in UTC and in
+#: Europe/Berlin.
+DAY = PINNED_NOW.date() - dt.timedelta(days=2)
 START = dt.datetime.combine(DAY, dt.time(10, 0), tzinfo=dt.UTC)
 
 

@@ -6,7 +6,16 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from server_testkit import EnrolledDevice, World, batch, post_batch, slot, span, time_entry
+from server_testkit import (
+    PINNED_NOW,
+    EnrolledDevice,
+    World,
+    batch,
+    post_batch,
+    slot,
+    span,
+    time_entry,
+)
 
 from worklens_server.companies.models import Member
 from worklens_server.reports.selectors import get_team_today
@@ -15,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _track_today(api: Client, device: EnrolledDevice) -> None:
-    """Two one-minute slots starting now (so "today" in any timezone) and two app spans."""
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """Two one-minute slots starting at the pinned "now" (midday in the company's zone, so
+    "today" there) and two app spans."""
+    now = PINNED_NOW
     entry = time_entry(started_at=now)
     sent = batch(
         device,

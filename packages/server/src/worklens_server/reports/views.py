@@ -28,12 +28,13 @@ def team_today(request: HttpRequest) -> HttpResponse:
     viewer = get_member_for_user(user=request.user)  # type: ignore[arg-type]
     if viewer is None:
         return render(request, "reports/no_company.html", status=403)
+    now = timezone.now()  # one instant: the heading's day is the day of the totals below it
     context = {
         "viewer": viewer,
         "company": viewer.company,
-        "day": company_today(timezone_name=viewer.company.timezone),
-        "rows": get_team_today(viewer=viewer),
-        "refreshed_at": timezone.now(),
+        "day": company_today(timezone_name=viewer.company.timezone, now=now),
+        "rows": get_team_today(viewer=viewer, now=now),
+        "refreshed_at": now,
         "refresh_seconds": REFRESH_SECONDS,
     }
     if getattr(request, "htmx", False):
