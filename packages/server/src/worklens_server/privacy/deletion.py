@@ -121,7 +121,7 @@ def _addresses_leaving_with(company: Company, leaving: QuerySet[User]) -> list[s
 
 
 def _company_prefix(company_id: uuid.UUID) -> str:
-    # tracking.services.store_screenshot keeps every image of a company below this prefix.
+    # ingest.services.screenshots.store_screenshot keeps every image of a company below this prefix.
     return f"screenshots/{company_id}"
 
 

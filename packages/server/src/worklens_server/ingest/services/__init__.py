@@ -1,4 +1,4 @@
-"""Storing what agents upload: the hot path.
+"""Storing what agents upload: batches (the hot path) and screenshot images.
 
 A batch does the least work that makes the data safe (see DESIGN.md, "The ingest path is not the
 query path"): one transaction that checks which time entries the batch's items refer to (one
@@ -12,8 +12,9 @@ foreign-key check was a quarter of PostgreSQL's time per batch): the reference c
 the writing transaction instead, and on PostgreSQL takes the same KEY SHARE lock the constraint
 would, so a time entry cannot vanish between the check and the commit.
 
-The modules, from the entry point down:
+The modules, the two entry points first:
 
+- `screenshots`: `store_screenshot`, one image checked, encrypted and stored.
 - `batches`: `store_batch`, the entry point: checks, then the current database's writer.
 - `postgresql`, `sqlite`: one writer per database, each with the SQL it builds.
 - `writes`: the statements both databases run alike (batch receipt, time entries, screenshot

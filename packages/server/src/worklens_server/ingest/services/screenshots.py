@@ -1,4 +1,5 @@
-"""Writes for tracking data that does not come through the batch path: screenshot images."""
+"""Storing a screenshot image: the agent uploads each one on its own, after the batch that holds
+its record."""
 
 from __future__ import annotations
 
