@@ -10,15 +10,14 @@ from django.db import connection
 
 from worklens_server.companies.models import Project, Task
 from worklens_server.devices.selectors import AuthenticatedDevice
-from worklens_server.ingest.problems import ApiProblem
+from worklens_server.ingest.errors import BelongsToAnotherDevice, UnknownReference
 from worklens_server.ingest.services.rows import MAX_VARIABLES, Adapters, as_uuid
 from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, UploadBatch
 
 
 def check_device(*, device: AuthenticatedDevice, batch: UploadBatch) -> None:
     if batch.device_id != device.id:
-        raise ApiProblem(
-            403,
+        raise BelongsToAnotherDevice(
             f"device_id: batch is for device {batch.device_id}, but the token is for {device.id}",
         )
 
@@ -66,17 +65,19 @@ def check_time_entry_references(*, device: AuthenticatedDevice, batch: UploadBat
     for index, entry in enumerate(batch.time_entries):
         owner = owners.get(entry.id)
         if owner is not None and owner != device.id:
-            raise ApiProblem(
-                403, f"time_entries[{index}].id: time entry {entry.id} belongs to another device"
+            raise BelongsToAnotherDevice(
+                f"time_entries[{index}].id: time entry {entry.id} belongs to another device"
             )
     for entry_id, where in referenced.items():
         owner = owners.get(entry_id)
         if owner is None:
-            raise ApiProblem(
-                422, f"{where}: unknown time entry {entry_id} (send the time entry first)"
+            raise UnknownReference(
+                f"{where}: unknown time entry {entry_id} (send the time entry first)"
             )
         if owner != device.id:
-            raise ApiProblem(403, f"{where}: time entry {entry_id} belongs to another device")
+            raise BelongsToAnotherDevice(
+                f"{where}: time entry {entry_id} belongs to another device"
+            )
 
 
 def check_projects(*, device: AuthenticatedDevice, batch: UploadBatch) -> None:
@@ -97,12 +98,11 @@ def check_projects(*, device: AuthenticatedDevice, batch: UploadBatch) -> None:
     )
     for index, entry in enumerate(batch.time_entries):
         if entry.project_id is not None and entry.project_id not in known_projects:
-            raise ApiProblem(
-                422, f"time_entries[{index}].project_id: unknown project {entry.project_id}"
+            raise UnknownReference(
+                f"time_entries[{index}].project_id: unknown project {entry.project_id}"
             )
         if entry.task_id is not None and known_tasks.get(entry.task_id) != entry.project_id:
-            raise ApiProblem(
-                422,
+            raise UnknownReference(
                 f"time_entries[{index}].task_id: unknown task {entry.task_id} "
                 f"in project {entry.project_id}",
             )

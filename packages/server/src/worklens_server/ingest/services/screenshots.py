@@ -9,7 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from worklens_server.devices.selectors import AuthenticatedDevice
-from worklens_server.ingest.problems import ApiProblem
+from worklens_server.ingest.errors import (
+    BelongsToAnotherDevice,
+    ImageTooLarge,
+    InvalidItem,
+    NotAnImage,
+    UnknownReference,
+)
 from worklens_server.tracking.blobs import detect_image_format, encrypt_image
 from worklens_server.tracking.models import Screenshot, TimeEntry
 from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, ScreenshotAck, ScreenshotRecord
@@ -22,14 +28,13 @@ def _check_time_entry(*, device: AuthenticatedDevice, record: ScreenshotRecord) 
         .first()
     )
     if owner is None:
-        raise ApiProblem(
-            422,
+        raise UnknownReference(
             f"meta.time_entry_id: unknown time entry {record.time_entry_id} "
             "(send the time entry first)",
         )
     if owner != device.id:
-        raise ApiProblem(
-            403, f"meta.time_entry_id: time entry {record.time_entry_id} belongs to another device"
+        raise BelongsToAnotherDevice(
+            f"meta.time_entry_id: time entry {record.time_entry_id} belongs to another device"
         )
 
 
@@ -39,20 +44,22 @@ def store_screenshot(
     """Check, encrypt and store one screenshot image. Idempotent by the record's id: a second
     upload of a stored image is acknowledged with stored=False and changes nothing."""
     if len(image) > MAX_SCREENSHOT_BYTES:
-        raise ApiProblem(
-            413, f"image: {len(image)} bytes; at most {MAX_SCREENSHOT_BYTES} bytes per screenshot"
+        raise ImageTooLarge(
+            f"image: {len(image)} bytes; at most {MAX_SCREENSHOT_BYTES} bytes per screenshot"
         )
     image_format = detect_image_format(image)
     if image_format is None:
-        raise ApiProblem(415, "image: content is not a WebP, JPEG or PNG image")
+        raise NotAnImage("image: content is not a WebP, JPEG or PNG image")
     if record.skipped_reason is not None:
-        raise ApiProblem(422, "meta.skipped_reason: a skipped screenshot has no image")
+        raise InvalidItem("meta.skipped_reason: a skipped screenshot has no image")
     _check_time_entry(device=device, record=record)
 
     existing = Screenshot.objects.filter(id=record.id).values_list("device_id", "image").first()
     if existing is not None:
         if existing[0] != device.id:
-            raise ApiProblem(403, f"meta.id: screenshot {record.id} belongs to another device")
+            raise BelongsToAnotherDevice(
+                f"meta.id: screenshot {record.id} belongs to another device"
+            )
         if existing[1]:
             return ScreenshotAck(id=record.id, stored=False)
     else:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.backends.utils import CursorWrapper
 
 from worklens_server.devices.selectors import AuthenticatedDevice
-from worklens_server.ingest.problems import ApiProblem
+from worklens_server.ingest.errors import BatchIdTaken
 from worklens_server.ingest.services.rows import (
     NO_IMAGE_YET,
     ROLLUP_COLUMNS,
@@ -71,7 +71,7 @@ def claim_batch(
     )
     (owner,) = cursor.fetchone()
     if owner != a.uuid(device.id):
-        raise ApiProblem(409, f"batch_id: batch {batch.batch_id} was sent by another device")
+        raise BatchIdTaken(f"batch_id: batch {batch.batch_id} was sent by another device")
     return False
 
 
