@@ -191,11 +191,12 @@ def delete_own_account(*, user: User) -> DeletionReport:
                 "image", flat=True
             )
         )
+        # Before the deletions: a deleted instance's pk is None.
+        prefixes = [_company_prefix(company.pk) for company in alone_in]
         report.add(forget_email_to(addresses=[user.email]))
         report.add(user.delete())
         for company in alone_in:
             report.add(company.delete())
-        prefixes = [_company_prefix(company.pk) for company in alone_in]
 
         def remove_files() -> int:
             deleted = _delete_files(names)
