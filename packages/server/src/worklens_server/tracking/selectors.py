@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.files.storage import default_storage
-
-from worklens_server.tracking.blobs import decrypt_image
+from worklens_server.tracking.blobs import read_image
 from worklens_server.tracking.models import Screenshot
 
 
@@ -19,5 +17,4 @@ def read_screenshot_image(*, company_id: uuid.UUID, screenshot_id: uuid.UUID) ->
     )
     if not name:
         return None
-    with default_storage.open(name, "rb") as handle:
-        return decrypt_image(handle.read())
+    return read_image(name)

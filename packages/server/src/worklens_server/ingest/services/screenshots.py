@@ -3,8 +3,6 @@ its record."""
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,7 +14,7 @@ from worklens_server.ingest.errors import (
     NotAnImage,
     UnknownReference,
 )
-from worklens_server.tracking.blobs import detect_image_format, encrypt_image
+from worklens_server.tracking.blobs import delete_images, detect_image_format, store_image
 from worklens_server.tracking.models import Screenshot, TimeEntry
 from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, ScreenshotAck, ScreenshotRecord
 
@@ -81,10 +79,11 @@ def store_screenshot(
         except IntegrityError:
             pass  # the same record arrived concurrently (batch or upload); it is there now
 
-    taken = record.taken_at
-    name = default_storage.save(
-        f"screenshots/{device.company_id}/{taken:%Y/%m/%d}/{record.id}.fernet",
-        ContentFile(encrypt_image(image)),
+    name = store_image(
+        company_id=device.company_id,
+        screenshot_id=record.id,
+        taken_at=record.taken_at,
+        data=image,
     )
     # Conditional UPDATE: of two concurrent uploads of one screenshot exactly one wins.
     won = Screenshot.objects.filter(id=record.id, device_id=device.id, image="").update(
@@ -94,5 +93,5 @@ def store_screenshot(
         uploaded_at=timezone.now(),
     )
     if not won:
-        default_storage.delete(name)
+        delete_images([name])
     return ScreenshotAck(id=record.id, stored=bool(won))
