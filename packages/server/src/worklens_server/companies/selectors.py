@@ -16,6 +16,16 @@ def get_member_for_user(*, user: User) -> Member | None:
     return Member.objects.select_related("company").filter(user=user).order_by("created_at").first()
 
 
+def get_owned_membership(*, user: User) -> Member | None:
+    """The user's first membership as an owner: the company they may cancel."""
+    return (
+        Member.objects.select_related("company")
+        .filter(user=user, role=Member.Role.OWNER)
+        .order_by("created_at")
+        .first()
+    )
+
+
 def get_managed_team_ids(*, viewer: Member) -> QuerySet[TeamMembership, uuid.UUID]:
     """Ids of the teams `viewer` manages. Only a member whose role is manager manages a team:
     a leftover team-manager mark on someone demoted to employee grants nothing."""
