@@ -48,10 +48,6 @@ def get_visible_members(*, viewer: Member) -> QuerySet[Member]:
     ).distinct()
 
 
-def can_see_member(*, viewer: Member, member_id: uuid.UUID) -> bool:
-    return get_visible_members(viewer=viewer).filter(pk=member_id).exists()
-
-
 def list_members_for_page(*, viewer: Member) -> list[Member]:
     """The /members/ list: the visible members with their users and teams, by name."""
     return list(
@@ -73,10 +69,6 @@ def get_company_member(*, company_id: uuid.UUID, member_id: uuid.UUID) -> Member
         .filter(company_id=company_id, pk=member_id)
         .first()
     )
-
-
-def count_owners(*, company_id: uuid.UUID) -> int:
-    return Member.objects.filter(company_id=company_id, role=Member.Role.OWNER).count()
 
 
 def list_company_teams(*, company_id: uuid.UUID) -> list[Team]:
