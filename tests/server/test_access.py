@@ -22,10 +22,10 @@ refused but was not cannot change what later checks see.
 
 HOW TO ADD A RULE for a new route (the failure message names the route):
 - a page about one object: ``"things/<uuid:thing_id>/": Obj(thing_id="device")`` -- map each
-  URL parameter to one of the object kinds in ``target_ids`` (member, team, device, invitation,
-  screenshot);
-  add a kind there when your object is new. Use ``method="post"`` and ``data={...}`` for actions.
-  ``allowed`` names who must get through (default: the owner of company A).
+  URL parameter to one of the object kinds in ``target_ids`` of access_world.py (member, team,
+  device, invitation, screenshot); add a kind there when your object is new. Use
+  ``method="post"`` and ``data={...}`` for actions. ``allowed`` names who must get through
+  (default: the owner of company A).
 - a page without an object: ``SignedIn(allowed=ALL | {"owner"} ...)``: roles that get the page;
   the others must get 403. Anonymous users are sent to the login page.
 - an agent API route: ``DeviceToken(method=...)``: refused without a token and with a revoked one.
@@ -36,31 +36,20 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from access_world import Side, make_side, target_ids
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from server_testkit import EnrolledDevice, device_info
-from tracked_day import track_day
+from server_testkit import device_info
 
-from worklens_server.accounts.services import create_user
-from worklens_server.companies.models import Company, Member, Team
-from worklens_server.companies.services import (
-    add_member,
-    add_team_member,
-    create_company,
-    create_project,
-    create_team,
-)
-from worklens_server.devices.models import Device
+from worklens_server.companies.models import Member
 from worklens_server.devices.services import enroll_device, issue_enrollment_code, revoke_device
-from worklens_server.invitations.models import Invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -181,95 +170,11 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
 }
 
 
-@dataclass
-class Side:
-    """One company's people."""
-
-    company: Company
-    owner: Member
-    manager_1: Member
-    manager_2: Member
-    employee_1: Member
-    employee_2: Member
-    team_1: Team
-    team_2: Team
-
-    @property
-    def everyone(self) -> dict[str, Member]:
-        return {
-            "owner": self.owner,
-            "manager_1": self.manager_1,
-            "manager_2": self.manager_2,
-            "employee_1": self.employee_1,
-            "employee_2": self.employee_2,
-        }
-
-
-def _side(prefix: str) -> Side:
-    def user(name: str) -> Any:
-        return create_user(email=f"{name}@{prefix}.example", password="pw-not-checked-here")
-
-    owner_user = user("owner")
-    company = create_company(name=f"Company {prefix}", owner=owner_user)
-    create_project(company=company, name=f"Project of {prefix}")
-    owner = Member.objects.get(company=company, user=owner_user)
-    people = {
-        name: add_member(company=company, user=user(name), role=role)
-        for name, role in (
-            ("manager-1", Member.Role.MANAGER),
-            ("manager-2", Member.Role.MANAGER),
-            ("employee-1", Member.Role.EMPLOYEE),
-            ("employee-2", Member.Role.EMPLOYEE),
-        )
-    }
-    team_1 = create_team(company=company, name="Team 1")
-    team_2 = create_team(company=company, name="Team 2")
-    add_team_member(team=team_1, member=people["manager-1"], is_manager=True)
-    add_team_member(team=team_1, member=people["employee-1"])
-    add_team_member(team=team_2, member=people["manager-2"], is_manager=True)
-    add_team_member(team=team_2, member=people["employee-2"])
-    for member in (owner, *people.values()):
-        enroll_device(code=issue_enrollment_code(member=member), info=device_info())
-    return Side(
-        company,
-        owner,
-        people["manager-1"],
-        people["manager-2"],
-        people["employee-1"],
-        people["employee-2"],
-        team_1,
-        team_2,
-    )
-
-
 @pytest.fixture
 def sides() -> tuple[Side, Side]:
     # Logins go through force_login; the twelve users are cheap to create with the server tests'
     # quick Argon2 (conftest.py).
-    return _side("a"), _side("b")
-
-
-def target_ids(side: Side) -> dict[str, str]:
-    """The objects of `side`'s team 2, by kind: what goes into each URL parameter."""
-    invitation = Invitation.objects.create(
-        company=side.company,
-        email="invited@team2.example",
-        role=Member.Role.EMPLOYEE,
-        team=side.team_2,
-        invited_by=side.owner,
-        token_hash=uuid.uuid4().hex,
-        expires_at="2999-01-01T00:00:00Z",
-    )
-    device = Device.objects.get(member=side.employee_2)
-    enrolled = enroll_device(code=issue_enrollment_code(member=side.employee_2), info=device_info())
-    day = track_day(Client(), EnrolledDevice(enrolled.device.id, enrolled.token, side.employee_2))
-    return {
-        "screenshot": str(day.screenshot_ids[0]),
-        "member": str(side.employee_2.pk),
-        "team": str(side.team_2.pk),
-        "device": str(device.pk),
-        "invitation": str(invitation.pk),
-    }
+    return make_side("a"), make_side("b")
 
 
 def walk_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:

@@ -167,6 +167,9 @@ def test_sole_member_takes_the_company_along(api: Client, settings: Any) -> None
     track_day(
         api, EnrolledDevice(device_id=enrollment.device.id, token=enrollment.token, member=member)
     )
+    company_dir = Path(settings.MEDIA_ROOT) / "screenshots" / str(company.pk)
+    stray = company_dir / "stray.fernet"  # a file no row points at, such as a lost upload race
+    stray.write_bytes(b"encrypted")
     client = _client(user)
     assert (
         "the company is deleted with your account"
@@ -178,6 +181,7 @@ def test_sole_member_takes_the_company_along(api: Client, settings: Any) -> None
     assert response.status_code == 200
     assert set(rows_of_company(company.pk).values()) == {0}
     assert files_under(Path(settings.MEDIA_ROOT)) == []
+    assert not company_dir.exists()
 
 
 def test_user_without_company_can_delete_the_account(

@@ -14,7 +14,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from worklens_server.ingest.api import router as ingest_router
-from worklens_server.ingest.problems import ApiProblem, problem_from_errors, strip_ninja_prefix
+from worklens_server.ingest.errors import UploadRefused
+from worklens_server.ingest.problems import (
+    ApiProblem,
+    problem_from_errors,
+    problem_from_refusal,
+    strip_ninja_prefix,
+)
 from worklens_wire.v1 import UploadBatch
 
 log = logging.getLogger(__name__)
@@ -61,6 +67,12 @@ def _sent_contract_version(request: HttpRequest) -> object:
 @api.exception_handler(ApiProblem)
 def on_api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
     return _detail(request, exc.detail, exc.status)
+
+
+@api.exception_handler(UploadRefused)
+def on_upload_refused(request: HttpRequest, exc: UploadRefused) -> HttpResponse:
+    problem = problem_from_refusal(exc)
+    return _detail(request, problem.detail, problem.status)
 
 
 @api.exception_handler(ValidationError)

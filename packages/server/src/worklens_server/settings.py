@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "worklens_server.accounts.middleware.RequireManagerTwoFactorMiddleware",
+    "worklens_server.companies.middleware.RequireManagerTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -278,4 +278,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-ACCOUNT_ADAPTER = "worklens_server.accounts.adapter.WorkLensAccountAdapter"
+ACCOUNT_ADAPTER = "worklens_server.companies.account_adapter.WorkLensAccountAdapter"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from worklens_server.formatting import duration_in_largest_unit
+
 
 @dataclass(frozen=True)
 class Cookie:
@@ -19,13 +21,7 @@ class Cookie:
 def _lifetime(seconds: int | None, *, browser_session: bool = False) -> str:
     if browser_session or seconds is None:
         return "until you close the browser"
-    days, rest = divmod(int(seconds), 86400)
-    if days and not rest:
-        return f"{days} day" + ("s" if days != 1 else "")
-    hours, rest = divmod(int(seconds), 3600)
-    if hours and not rest:
-        return f"{hours} hour" + ("s" if hours != 1 else "")
-    return f"{int(seconds)} seconds"
+    return duration_in_largest_unit(seconds)
 
 
 def _session_lifetime() -> str:

@@ -1,17 +1,22 @@
-"""Members and teams pages. Thin: look objects up inside the viewer's company first (another
-company's id is a 404 whatever the role), then check the role (403), call one service, render."""
+"""Members and teams pages. Thin: the gate (companies.access) finds the URL's objects in the
+viewer's company and checks the role; the view calls one service and renders."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from worklens_server.companies import selectors, services
-from worklens_server.companies.access import is_htmx, require_roles, viewer_required
+from worklens_server.companies.access import (
+    MANAGER,
+    OWNER,
+    is_htmx,
+    member_in_company,
+    role_required,
+    team_in_company,
+)
 from worklens_server.companies.models import Member, Team
 from worklens_server.companies.people_forms import (
     ManagerFlagForm,
@@ -22,22 +27,12 @@ from worklens_server.companies.people_forms import (
 from worklens_server.invitations.forms import invite_form_for
 from worklens_server.invitations.selectors import list_pending_invitations
 
-OWNER = Member.Role.OWNER
-MANAGER = Member.Role.MANAGER
-
-
-def _member_in_company(viewer: Member, member_id: uuid.UUID) -> Member:
-    member = selectors.get_company_member(company_id=viewer.company_id, member_id=member_id)
-    if member is None:
-        raise Http404("no such member")
-    return member
-
-
-def _team_in_company(viewer: Member, team_id: uuid.UUID) -> Team:
-    team = selectors.get_company_team(company_id=viewer.company_id, team_id=team_id)
-    if team is None:
-        raise Http404("no such team")
-    return team
+#: The URL's member, found in the viewer's company.
+MEMBER = {"member_id": member_in_company}
+#: The URL's team, found in the viewer's company.
+TEAM = {"team_id": team_in_company}
+#: The URL's team and member.
+TEAM_AND_MEMBER = {"team_id": team_in_company, "member_id": member_in_company}
 
 
 def members_context(viewer: Member) -> dict[str, object]:
@@ -51,17 +46,14 @@ def members_context(viewer: Member) -> dict[str, object]:
     }
 
 
-@viewer_required
+@role_required(OWNER, MANAGER)
 def members(request: HttpRequest, viewer: Member) -> HttpResponse:
-    require_roles(viewer, OWNER, MANAGER)
     return render(request, "companies/members.html", members_context(viewer))
 
 
 @require_POST
-@viewer_required
-def change_role(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> HttpResponse:
-    member = _member_in_company(viewer, member_id)
-    require_roles(viewer, OWNER)
+@role_required(OWNER, find=MEMBER)
+def change_role(request: HttpRequest, viewer: Member, member: Member) -> HttpResponse:
     form = RoleForm(request.POST)
     error = None
     if not form.is_valid():
@@ -74,7 +66,7 @@ def change_role(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> H
         except (services.InvalidChange, services.PermissionRefused) as exc:
             error = str(exc)
     if is_htmx(request):
-        member = _member_in_company(viewer, member_id)
+        member = member_in_company(viewer, member.pk)
         row = next(m for m in selectors.list_members_for_page(viewer=viewer) if m.pk == member.pk)
         context = {"viewer": viewer, "member": row, "roles": Member.Role.choices, "error": error}
         # 200 even with an error: htmx swaps only successful answers, and the row shows it.
@@ -87,10 +79,8 @@ def change_role(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> H
 
 
 @require_POST
-@viewer_required
-def remove_member(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> HttpResponse:
-    member = _member_in_company(viewer, member_id)
-    require_roles(viewer, OWNER)
+@role_required(OWNER, find=MEMBER)
+def remove_member(request: HttpRequest, viewer: Member, member: Member) -> HttpResponse:
     try:
         services.remove_member_by(actor=viewer, member=member)
     except (services.InvalidChange, services.PermissionRefused) as exc:
@@ -100,9 +90,8 @@ def remove_member(request: HttpRequest, viewer: Member, member_id: uuid.UUID) ->
     return redirect("people:members")
 
 
-@viewer_required
+@role_required(OWNER)
 def teams(request: HttpRequest, viewer: Member) -> HttpResponse:
-    require_roles(viewer, OWNER)
     status = 200
     form = TeamNameForm(request.POST or None)
     if request.method == "POST":
@@ -134,11 +123,9 @@ def _team_context(viewer: Member, team: Team) -> dict[str, object]:
     }
 
 
-@viewer_required
-def team(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> HttpResponse:
-    found = _team_in_company(viewer, team_id)
-    require_roles(viewer, OWNER)
-    return render(request, "companies/team.html", _team_context(viewer, found))
+@role_required(OWNER, find=TEAM)
+def team(request: HttpRequest, viewer: Member, team: Team) -> HttpResponse:
+    return render(request, "companies/team.html", _team_context(viewer, team))
 
 
 def _after_team_change(
@@ -156,85 +143,73 @@ def _after_team_change(
 
 
 @require_POST
-@viewer_required
-def rename_team(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> HttpResponse:
-    found = _team_in_company(viewer, team_id)
-    require_roles(viewer, OWNER)
+@role_required(OWNER, find=TEAM)
+def rename_team(request: HttpRequest, viewer: Member, team: Team) -> HttpResponse:
     form = TeamNameForm(request.POST)
     if not form.is_valid():
         messages.error(request, "a team needs a name of at most 200 characters")
     else:
         try:
-            services.rename_team_by(actor=viewer, team=found, name=form.cleaned_data["name"])
+            services.rename_team_by(actor=viewer, team=team, name=form.cleaned_data["name"])
         except services.InvalidChange as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Team renamed to {found.name}.")
-    return redirect("people:team", team_id=found.pk)
+            messages.success(request, f"Team renamed to {team.name}.")
+    return redirect("people:team", team_id=team.pk)
 
 
 @require_POST
-@viewer_required
-def delete_team(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> HttpResponse:
-    found = _team_in_company(viewer, team_id)
-    require_roles(viewer, OWNER)
-    services.delete_team_by(actor=viewer, team=found)
-    messages.success(request, f"Team {found.name} deleted; its members stay in the company.")
+@role_required(OWNER, find=TEAM)
+def delete_team(request: HttpRequest, viewer: Member, team: Team) -> HttpResponse:
+    services.delete_team_by(actor=viewer, team=team)
+    messages.success(request, f"Team {team.name} deleted; its members stay in the company.")
     return redirect("people:teams")
 
 
 @require_POST
-@viewer_required
-def add_team_member(request: HttpRequest, viewer: Member, team_id: uuid.UUID) -> HttpResponse:
-    found = _team_in_company(viewer, team_id)
-    require_roles(viewer, OWNER)
+@role_required(OWNER, find=TEAM)
+def add_team_member(request: HttpRequest, viewer: Member, team: Team) -> HttpResponse:
     form = TeamMemberForm(request.POST)
     error = None
     done = ""
     if not form.is_valid():
         error = "choose a member to add"
     else:
-        member = _member_in_company(viewer, form.cleaned_data["member"])
+        member = member_in_company(viewer, form.cleaned_data["member"])
         try:
             services.add_team_member_by(
-                actor=viewer, team=found, member=member, is_manager=form.cleaned_data["is_manager"]
+                actor=viewer, team=team, member=member, is_manager=form.cleaned_data["is_manager"]
             )
         except services.InvalidChange as exc:
             error = str(exc)
-        done = f"{member.user.display_name} added to {found.name}."
-    return _after_team_change(request, viewer, found, error, done)
+        done = f"{member.user.display_name} added to {team.name}."
+    return _after_team_change(request, viewer, team, error, done)
 
 
 @require_POST
-@viewer_required
+@role_required(OWNER, find=TEAM_AND_MEMBER)
 def remove_team_member(
-    request: HttpRequest, viewer: Member, team_id: uuid.UUID, member_id: uuid.UUID
+    request: HttpRequest, viewer: Member, team: Team, member: Member
 ) -> HttpResponse:
-    found = _team_in_company(viewer, team_id)
-    member = _member_in_company(viewer, member_id)
-    require_roles(viewer, OWNER)
-    services.remove_team_member_by(actor=viewer, team=found, member=member)
-    done = f"{member.user.display_name} removed from {found.name}."
-    return _after_team_change(request, viewer, found, None, done)
+    services.remove_team_member_by(actor=viewer, team=team, member=member)
+    done = f"{member.user.display_name} removed from {team.name}."
+    return _after_team_change(request, viewer, team, None, done)
 
 
 @require_POST
-@viewer_required
+@role_required(OWNER, find=TEAM_AND_MEMBER)
 def set_team_manager(
-    request: HttpRequest, viewer: Member, team_id: uuid.UUID, member_id: uuid.UUID
+    request: HttpRequest, viewer: Member, team: Team, member: Member
 ) -> HttpResponse:
-    found = _team_in_company(viewer, team_id)
-    member = _member_in_company(viewer, member_id)
-    require_roles(viewer, OWNER)
     form = ManagerFlagForm(request.POST)
     form.is_valid()  # a missing box means "not a manager", as a browser sends an unticked box
     is_manager = bool(form.cleaned_data.get("is_manager"))
     error = None
     try:
-        services.set_team_manager_by(actor=viewer, team=found, member=member, is_manager=is_manager)
+        services.set_team_manager_by(actor=viewer, team=team, member=member, is_manager=is_manager)
     except services.InvalidChange as exc:
         error = str(exc)
     verb = "now manages" if is_manager else "no longer manages"
     return _after_team_change(
-        request, viewer, found, error, f"{member.user.display_name} {verb} {found.name}."
+        request, viewer, team, error, f"{member.user.display_name} {verb} {team.name}."
     )

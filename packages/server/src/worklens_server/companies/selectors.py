@@ -16,6 +16,16 @@ def get_member_for_user(*, user: User) -> Member | None:
     return Member.objects.select_related("company").filter(user=user).order_by("created_at").first()
 
 
+def get_owned_membership(*, user: User) -> Member | None:
+    """The user's first membership as an owner: the company they may cancel."""
+    return (
+        Member.objects.select_related("company")
+        .filter(user=user, role=Member.Role.OWNER)
+        .order_by("created_at")
+        .first()
+    )
+
+
 def get_managed_team_ids(*, viewer: Member) -> QuerySet[TeamMembership, uuid.UUID]:
     """Ids of the teams `viewer` manages. Only a member whose role is manager manages a team:
     a leftover team-manager mark on someone demoted to employee grants nothing."""
@@ -36,10 +46,6 @@ def get_visible_members(*, viewer: Member) -> QuerySet[Member]:
     return in_company.filter(
         Q(pk=viewer.pk) | Q(team_memberships__team_id__in=managed_team_ids)
     ).distinct()
-
-
-def can_see_member(*, viewer: Member, member_id: uuid.UUID) -> bool:
-    return get_visible_members(viewer=viewer).filter(pk=member_id).exists()
 
 
 def list_members_for_page(*, viewer: Member) -> list[Member]:
@@ -63,10 +69,6 @@ def get_company_member(*, company_id: uuid.UUID, member_id: uuid.UUID) -> Member
         .filter(company_id=company_id, pk=member_id)
         .first()
     )
-
-
-def count_owners(*, company_id: uuid.UUID) -> int:
-    return Member.objects.filter(company_id=company_id, role=Member.Role.OWNER).count()
 
 
 def list_company_teams(*, company_id: uuid.UUID) -> list[Team]:

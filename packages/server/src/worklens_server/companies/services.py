@@ -10,13 +10,13 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from worklens_server.accounts.models import User
 from worklens_server.companies.details import check_company_details
 from worklens_server.companies.models import Company, Member, Project, Task, Team, TeamMembership
 from worklens_server.policies.services import create_default_policy
+from worklens_server.tracking.blobs import delete_images_after_commit, stored_image_names
 from worklens_server.tracking.models import Screenshot
 
 
@@ -178,18 +178,10 @@ def remove_member_by(*, actor: Member, member: Member) -> None:
     _require_same_company(actor, member)
     if member.role == Member.Role.OWNER and _lock_owners(member.company_id) <= 1:
         raise InvalidChange("the last owner cannot be removed")
-    image_names = list(
-        Screenshot.objects.filter(member=member).exclude(image="").values_list("image", flat=True)
-    )
+    image_names = stored_image_names(Screenshot.objects.filter(member=member))
     member.delete()
-    # The rows go with the membership; their encrypted image files go as soon as that is
-    # committed (not before: a rolled-back removal must not lose the images).
-    transaction.on_commit(lambda: _delete_files(image_names))
-
-
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
+    # The rows go with the membership; their encrypted image files go once that is committed.
+    delete_images_after_commit(image_names)
 
 
 def _clean_team_name(name: str) -> str:

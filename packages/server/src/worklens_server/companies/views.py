@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from worklens_server.accounts.models import User
+from worklens_server.companies.access import OWNER, owner_only_page, role_required
 from worklens_server.companies.forms import CompanyDetailsForm, CompanySettingsForm
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_member_for_user
@@ -34,15 +35,14 @@ def create_company(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/create.html", {"form": form})
 
 
+def _create_company_first(request: HttpRequest) -> HttpResponse:
+    return redirect("companies:create")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def company_settings(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
-    member = get_member_for_user(user=request.user)
-    if member is None:
-        return redirect("companies:create")
-    if member.role != Member.Role.OWNER:
-        return render(request, "companies/owner_only.html", status=403)
+@role_required(OWNER, refused=owner_only_page, no_company=_create_company_first)
+def company_settings(request: HttpRequest, member: Member) -> HttpResponse:
     company = member.company
     form = CompanySettingsForm(
         request.POST or None,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_visible_members
+from worklens_server.devices.hashing import hash_secret
 from worklens_server.devices.models import Device
-from worklens_server.devices.services import hash_secret
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from worklens_server.companies.models import Member
+from worklens_server.devices.hashing import hash_secret
 from worklens_server.devices.models import Device, DeviceEvent, EnrollmentCode
 from worklens_wire import new_id
 from worklens_wire.v1 import DeviceEventsAck, DeviceEventsUpload, DeviceInfo
@@ -24,10 +24,6 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 
 class EnrollmentRefused(Exception):
     """The code cannot enroll a device; the message says why."""
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def normalize_enrollment_code(code: str) -> str:

@@ -21,9 +21,9 @@ from worklens_server.devices.services import (
 )
 from worklens_server.ingest.auth import device_auth
 from worklens_server.ingest.problems import ApiProblem, problem_from_errors
-from worklens_server.ingest.services import store_batch
+from worklens_server.ingest.services.batches import store_batch
+from worklens_server.ingest.services.screenshots import store_screenshot
 from worklens_server.policies.selectors import get_company_policy
-from worklens_server.tracking.services import store_screenshot
 from worklens_wire.v1 import (
     MAX_SCREENSHOT_BYTES,
     BatchAck,

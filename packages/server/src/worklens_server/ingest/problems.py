@@ -1,5 +1,6 @@
-"""API errors as `{"detail": "<message naming the problem>"}`, and pydantic errors turned into
-such messages ("slots[3].active_seconds: active_seconds exceeds length_seconds")."""
+"""API errors as `{"detail": "<message naming the problem>"}`: the HTTP status of each refusal
+the ingest services raise (ingest.errors), and pydantic errors turned into such messages
+("slots[3].active_seconds: active_seconds exceeds length_seconds")."""
 
 from __future__ import annotations
 
@@ -8,18 +9,47 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from worklens_server.ingest.errors import (
+    BatchIdTaken,
+    BelongsToAnotherDevice,
+    ImageTooLarge,
+    InvalidItem,
+    NotAnImage,
+    UnknownReference,
+    UploadRefused,
+)
 from worklens_wire import v1
 
 SERVER_CONTRACT_VERSION = v1.CONTRACT_VERSION
 
 
 class ApiProblem(Exception):
-    """Raised anywhere below an API view; answered as `status` with `{"detail": detail}`."""
+    """Raised by the API layer (its views and device authentication); answered as `status`
+    with `{"detail": detail}`. Services raise domain errors instead (ingest.errors)."""
 
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+
+
+_REFUSAL_STATUS: dict[type[UploadRefused], int] = {
+    BelongsToAnotherDevice: 403,
+    BatchIdTaken: 409,
+    UnknownReference: 422,
+    InvalidItem: 422,
+    ImageTooLarge: 413,
+    NotAnImage: 415,
+    UploadRefused: 422,
+}
+
+
+def problem_from_refusal(refusal: UploadRefused) -> ApiProblem:
+    """The answer to a refused upload: its kind's status, its message as the detail."""
+    status = next(
+        _REFUSAL_STATUS[kind] for kind in type(refusal).__mro__ if kind in _REFUSAL_STATUS
+    )
+    return ApiProblem(status, str(refusal))
 
 
 def _wire_field_names() -> frozenset[str]:

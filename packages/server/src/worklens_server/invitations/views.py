@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from worklens_server.companies.access import require_roles, viewer_required
+from worklens_server.companies.access import MANAGER, OWNER, role_required, viewer_required
 from worklens_server.companies.models import Member
 from worklens_server.companies.people_views import members_context
 from worklens_server.companies.services import PermissionRefused
@@ -28,9 +28,8 @@ from worklens_server.policies.selectors import get_policy_in_plain_words
 
 
 @require_POST
-@viewer_required
+@role_required(OWNER, MANAGER)
 def invite(request: HttpRequest, viewer: Member) -> HttpResponse:
-    require_roles(viewer, Member.Role.OWNER, Member.Role.MANAGER)
     form = invite_form_for(viewer, request.POST)
     if form.is_valid():
         try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from worklens_server.formatting import duration_in_words
 from worklens_wire.v1 import Policy
 
 NEVER_COLLECTED = (
@@ -28,17 +29,6 @@ class PolicyInPlainWords:
 
     def as_record(self) -> dict[str, object]:
         return asdict(self)
-
-
-def duration_in_words(seconds: int) -> str:
-    """600 -> "10 minutes", 90 -> "1 minute 30 seconds", 3600 -> "1 hour"."""
-    parts = []
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    for amount, unit in ((hours, "hour"), (minutes, "minute"), (secs, "second")):
-        if amount:
-            parts.append(f"{amount} {unit}{'' if amount == 1 else 's'}")
-    return " ".join(parts) or "0 seconds"
 
 
 def _screenshots(policy: Policy) -> str:

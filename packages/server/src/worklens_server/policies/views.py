@@ -9,7 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from worklens_server.companies.access import is_htmx, viewer_required
+from worklens_server.companies.access import (
+    OWNER,
+    is_htmx,
+    owner_only_page,
+    role_required,
+    viewer_required,
+)
 from worklens_server.companies.models import Member
 from worklens_server.devices.services import issue_enrollment
 from worklens_server.devices.views import enroll_command
@@ -59,13 +65,11 @@ def acknowledge(request: HttpRequest, viewer: Member) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@viewer_required
+@role_required(OWNER, refused=owner_only_page)
 def edit_policy(request: HttpRequest, viewer: Member) -> HttpResponse:
     """The owner changes what is collected. GET shows the form and the text members read now;
     POST with `preview` shows the text the form's values would give (htmx swaps just that part on
     every change), a plain POST saves: a new version members are asked to acknowledge."""
-    if viewer.role != Member.Role.OWNER:
-        return render(request, "companies/owner_only.html", status=403)
     current = get_company_policy(company_id=viewer.company_id)
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_from(current))
     preview = None

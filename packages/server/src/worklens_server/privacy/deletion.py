@@ -11,14 +11,10 @@ deleted, per model and in files.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -26,6 +22,7 @@ from worklens_server.accounts.models import User
 from worklens_server.companies.models import Company, Member
 from worklens_server.invitations.models import Invitation
 from worklens_server.notifications.services import forget_email_to
+from worklens_server.tracking.blobs import delete_images_after_commit, stored_image_names
 from worklens_server.tracking.models import Screenshot
 
 
@@ -47,54 +44,13 @@ class DeletionReport:
     def add(self, deleted: tuple[int, dict[str, int]]) -> None:
         self.rows.update({label: n for label, n in deleted[1].items() if n})
 
+    def add_files(self, deleted: int) -> None:
+        self.files += deleted
+
 
 def confirm_password(*, user: User, password: str) -> None:
     if not password or not user.check_password(password):
         raise DeletionRefused("The password is not correct. Nothing was deleted.")
-
-
-def _screenshot_files(screenshots: Iterable[str]) -> list[str]:
-    return [name for name in screenshots if name]
-
-
-def _delete_files(names: Iterable[str]) -> int:
-    deleted = 0
-    for name in names:
-        if default_storage.exists(name):
-            default_storage.delete(name)
-            deleted += 1
-    return deleted
-
-
-def _files_under(prefix: str) -> list[str]:
-    """Every stored file below `prefix` (also files no row points at any more, such as the
-    loser of two concurrent uploads of one screenshot)."""
-    try:
-        directories, files = default_storage.listdir(prefix)
-    except FileNotFoundError:
-        return []
-    found = [f"{prefix}/{name}" for name in files]
-    for directory in directories:
-        found.extend(_files_under(f"{prefix}/{directory}"))
-    return found
-
-
-def _remove_empty_directories(prefix: str) -> None:
-    """Local storage only: the empty day directories of a deleted company go as well."""
-    try:
-        root = default_storage.path(prefix)
-    except NotImplementedError:
-        return  # object storage has no directories
-    for current, _dirs, _files in sorted(os.walk(root), key=lambda w: -len(w[0])):
-        with contextlib.suppress(OSError):
-            os.rmdir(current)
-
-
-def _after_commit(report: DeletionReport, action: Callable[[], int]) -> None:
-    def run() -> None:
-        report.files += action()
-
-    transaction.on_commit(run)
 
 
 def _users_only_in(company: Company) -> list[int]:
@@ -120,11 +76,6 @@ def _addresses_leaving_with(company: Company, leaving: QuerySet[User]) -> list[s
     return sorted(addresses | (invited - staying))
 
 
-def _company_prefix(company_id: uuid.UUID) -> str:
-    # tracking.services.store_screenshot keeps every image of a company below this prefix.
-    return f"screenshots/{company_id}"
-
-
 def cancel_company(
     *, company: Company, requested_by: Member, on_done: Callable[[], None] | None = None
 ) -> DeletionReport:
@@ -134,23 +85,14 @@ def cancel_company(
     if requested_by.company_id != company.pk or requested_by.role != Member.Role.OWNER:
         raise DeletionRefused("Only an owner of the company can cancel it.")
     report = DeletionReport()
-    prefix = _company_prefix(company.pk)
+    company_id = company.pk  # a deleted instance's pk is None
     with transaction.atomic():
-        names = _screenshot_files(
-            Screenshot.objects.filter(company=company).values_list("image", flat=True)
-        )
+        names = stored_image_names(Screenshot.objects.filter(company=company))
         leaving = User.objects.filter(pk__in=_users_only_in(company))
         report.add(forget_email_to(addresses=_addresses_leaving_with(company, leaving)))
         report.add(leaving.delete())
         report.add(company.delete())
-
-        def remove_files() -> int:
-            deleted = _delete_files(names)
-            deleted += _delete_files(_files_under(prefix))
-            _remove_empty_directories(prefix)
-            return deleted
-
-        _after_commit(report, remove_files)
+        delete_images_after_commit(names, company_ids=[company_id], counted=report.add_files)
         if on_done is not None:
             transaction.on_commit(on_done)
     return report
@@ -186,23 +128,14 @@ def delete_own_account(*, user: User) -> DeletionReport:
     report = DeletionReport()
     with transaction.atomic():
         alone_in = check_account_deletion(user=user)
-        names = _screenshot_files(
-            Screenshot.objects.filter(Q(member__user=user) | Q(company__in=alone_in)).values_list(
-                "image", flat=True
-            )
+        names = stored_image_names(
+            Screenshot.objects.filter(Q(member__user=user) | Q(company__in=alone_in))
         )
+        # Before the deletions: a deleted instance's pk is None.
+        company_ids = [company.pk for company in alone_in]
         report.add(forget_email_to(addresses=[user.email]))
         report.add(user.delete())
         for company in alone_in:
             report.add(company.delete())
-        prefixes = [_company_prefix(company.pk) for company in alone_in]
-
-        def remove_files() -> int:
-            deleted = _delete_files(names)
-            for prefix in prefixes:
-                deleted += _delete_files(_files_under(prefix))
-                _remove_empty_directories(prefix)
-            return deleted
-
-        _after_commit(report, remove_files)
+        delete_images_after_commit(names, company_ids=company_ids, counted=report.add_files)
     return report

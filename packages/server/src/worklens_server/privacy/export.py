@@ -11,14 +11,13 @@ import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-from django.core.files.storage import default_storage
 from django.db.models import Model, QuerySet
 
 from worklens_server.accounts.models import User
 from worklens_server.companies.models import Member, TeamMembership
 from worklens_server.devices.models import Device
 from worklens_server.privacy.models import ScreenshotAccess
-from worklens_server.tracking.blobs import decrypt_image
+from worklens_server.tracking.blobs import read_image
 from worklens_server.tracking.models import (
     ActivitySlot,
     AppSpan,
@@ -118,11 +117,8 @@ def write_personal_export(*, user: User, destination: IO[bytes]) -> None:
                 extension = _EXTENSIONS.get(shot.image_format, "bin")
                 stamp = f"{shot.taken_at:%Y-%m-%dT%H%M%S}"
                 record["file"] = f"screenshots/{stamp}_{shot.id}.{extension}"
-                with default_storage.open(shot.image, "rb") as handle:
-                    # Images are stored compressed already; deflating them again gains nothing.
-                    archive.writestr(
-                        record["file"], decrypt_image(handle.read()), zipfile.ZIP_STORED
-                    )
+                # Images are stored compressed already; deflating them again gains nothing.
+                archive.writestr(record["file"], read_image(shot.image), zipfile.ZIP_STORED)
             screenshots.append(record)
         document = {
             "exported_at": dt.datetime.now(dt.UTC),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 
 from worklens_server.accounts.models import User
@@ -13,7 +12,7 @@ from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_visible_members
 from worklens_server.privacy.models import ScreenshotAccess
 from worklens_server.privacy.thumbnails import make_thumbnail
-from worklens_server.tracking.blobs import decrypt_image
+from worklens_server.tracking.blobs import read_image
 from worklens_server.tracking.models import Screenshot
 
 _CONTENT_TYPES = {"WEBP": "image/webp", "JPEG": "image/jpeg", "PNG": "image/png"}
@@ -57,8 +56,7 @@ def open_screenshot(
                 variant=variant,
                 ip_address=ip_address,
             )
-        with default_storage.open(shot.image, "rb") as handle:
-            image = decrypt_image(handle.read())
+        image = read_image(shot.image)
     if variant == ScreenshotAccess.Variant.THUMBNAIL:
         return ScreenshotImage(data=make_thumbnail(image), content_type="image/webp")
     return ScreenshotImage(

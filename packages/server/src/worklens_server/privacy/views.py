@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from worklens_server.accounts.models import User
 from worklens_server.companies.models import Member
-from worklens_server.companies.selectors import get_member_for_user
+from worklens_server.companies.selectors import get_member_for_user, get_owned_membership
 from worklens_server.privacy import deletion
 from worklens_server.privacy.export import write_personal_export
 from worklens_server.privacy.forms import PasswordConfirmationForm, PersonalDetailsForm
@@ -124,12 +124,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel_company(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    owner = (
-        Member.objects.select_related("company")
-        .filter(user=user, role=Member.Role.OWNER)
-        .order_by("created_at")
-        .first()
-    )
+    owner = get_owned_membership(user=user)
     if owner is None:
         return render(
             request,

@@ -16,17 +16,8 @@ from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, S
 
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_visible_members
+from worklens_server.formatting import clock, percent
 from worklens_server.tracking.models import ActivitySlot, AppSpan, Screenshot, TimeEntry
-
-
-def format_seconds(seconds: int) -> str:
-    hours, rest = divmod(int(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}"
-
-
-def _percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole > 0 else None
 
 
 @dataclass(frozen=True)
@@ -39,7 +30,7 @@ class SlotRow:
 
     @property
     def activity_percent(self) -> int | None:
-        return _percent(self.active_seconds, self.length_seconds)
+        return percent(self.active_seconds, self.length_seconds)
 
 
 @dataclass(frozen=True)
@@ -62,11 +53,11 @@ class EntryRow:
 
     @property
     def activity_percent(self) -> int | None:
-        return _percent(self.active_seconds, self.tracked_seconds)
+        return percent(self.active_seconds, self.tracked_seconds)
 
     @property
     def tracked_display(self) -> str:
-        return format_seconds(self.tracked_seconds)
+        return clock(self.tracked_seconds)
 
 
 @dataclass(frozen=True)
@@ -90,7 +81,7 @@ class UsageRow:
 
     @property
     def duration_display(self) -> str:
-        return format_seconds(self.seconds)
+        return clock(self.seconds)
 
 
 @dataclass(frozen=True)
@@ -113,11 +104,11 @@ class MemberDay:
 
     @property
     def activity_percent(self) -> int | None:
-        return _percent(self.active_seconds, self.tracked_seconds)
+        return percent(self.active_seconds, self.tracked_seconds)
 
     @property
     def tracked_display(self) -> str:
-        return format_seconds(self.tracked_seconds)
+        return clock(self.tracked_seconds)
 
     @property
     def previous_day(self) -> dt.date:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_visible_members
+from worklens_server.formatting import clock, percent
 from worklens_server.tracking.models import AppSpan, MemberDayRollup
 
 
@@ -42,15 +43,11 @@ class TeamTodayRow:
 
     @property
     def activity_percent(self) -> int | None:
-        if self.tracked_seconds <= 0:
-            return None
-        return round(100 * self.active_seconds / self.tracked_seconds)
+        return percent(self.active_seconds, self.tracked_seconds)
 
     @property
     def tracked_display(self) -> str:
-        hours, rest = divmod(self.tracked_seconds, 3600)
-        minutes, seconds = divmod(rest, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
+        return clock(self.tracked_seconds)
 
 
 def company_today(*, timezone_name: str, now: dt.datetime | None = None) -> dt.date:

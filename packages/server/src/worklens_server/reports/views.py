@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from worklens_server.companies.access import is_htmx, viewer_required
+from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_member_for_user
 from worklens_server.reports.day_param import BadDay, parse_day
 from worklens_server.reports.member_day import find_visible_member, get_member_day
@@ -23,11 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("reports:team_today")
 
 
-@login_required
-def team_today(request: HttpRequest) -> HttpResponse:
-    viewer = get_member_for_user(user=request.user)  # type: ignore[arg-type]
-    if viewer is None:
-        return render(request, "reports/no_company.html", status=403)
+@viewer_required
+def team_today(request: HttpRequest, viewer: Member) -> HttpResponse:
     now = timezone.now()  # one instant: the heading's day is the day of the totals below it
     context = {
         "viewer": viewer,
@@ -37,7 +36,7 @@ def team_today(request: HttpRequest) -> HttpResponse:
         "refreshed_at": now,
         "refresh_seconds": REFRESH_SECONDS,
     }
-    if getattr(request, "htmx", False):
+    if is_htmx(request):
         return render(request, "reports/_team_today_table.html", context)
     return render(request, "reports/team_today.html", context)
 

@@ -1,4 +1,8 @@
-"""allauth behaviour for WorkLens."""
+"""allauth behaviour for WorkLens.
+
+It lives with companies, not accounts: signing up is the first step of founding a company (an
+account without one is sent to create it), and allauth's mail goes out through notifications
+like all WorkLens mail. The accounts app itself depends on no other app."""
 
 from __future__ import annotations
 

@@ -1,15 +1,20 @@
-"""Writes for tracking data that does not come through the batch path: screenshot images."""
+"""Storing a screenshot image: the agent uploads each one on its own, after the batch that holds
+its record."""
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from worklens_server.devices.selectors import AuthenticatedDevice
-from worklens_server.ingest.problems import ApiProblem
-from worklens_server.tracking.blobs import detect_image_format, encrypt_image
+from worklens_server.ingest.errors import (
+    BelongsToAnotherDevice,
+    ImageTooLarge,
+    InvalidItem,
+    NotAnImage,
+    UnknownReference,
+)
+from worklens_server.tracking.blobs import delete_images, detect_image_format, store_image
 from worklens_server.tracking.models import Screenshot, TimeEntry
 from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, ScreenshotAck, ScreenshotRecord
 
@@ -21,14 +26,13 @@ def _check_time_entry(*, device: AuthenticatedDevice, record: ScreenshotRecord) 
         .first()
     )
     if owner is None:
-        raise ApiProblem(
-            422,
+        raise UnknownReference(
             f"meta.time_entry_id: unknown time entry {record.time_entry_id} "
             "(send the time entry first)",
         )
     if owner != device.id:
-        raise ApiProblem(
-            403, f"meta.time_entry_id: time entry {record.time_entry_id} belongs to another device"
+        raise BelongsToAnotherDevice(
+            f"meta.time_entry_id: time entry {record.time_entry_id} belongs to another device"
         )
 
 
@@ -38,20 +42,22 @@ def store_screenshot(
     """Check, encrypt and store one screenshot image. Idempotent by the record's id: a second
     upload of a stored image is acknowledged with stored=False and changes nothing."""
     if len(image) > MAX_SCREENSHOT_BYTES:
-        raise ApiProblem(
-            413, f"image: {len(image)} bytes; at most {MAX_SCREENSHOT_BYTES} bytes per screenshot"
+        raise ImageTooLarge(
+            f"image: {len(image)} bytes; at most {MAX_SCREENSHOT_BYTES} bytes per screenshot"
         )
     image_format = detect_image_format(image)
     if image_format is None:
-        raise ApiProblem(415, "image: content is not a WebP, JPEG or PNG image")
+        raise NotAnImage("image: content is not a WebP, JPEG or PNG image")
     if record.skipped_reason is not None:
-        raise ApiProblem(422, "meta.skipped_reason: a skipped screenshot has no image")
+        raise InvalidItem("meta.skipped_reason: a skipped screenshot has no image")
     _check_time_entry(device=device, record=record)
 
     existing = Screenshot.objects.filter(id=record.id).values_list("device_id", "image").first()
     if existing is not None:
         if existing[0] != device.id:
-            raise ApiProblem(403, f"meta.id: screenshot {record.id} belongs to another device")
+            raise BelongsToAnotherDevice(
+                f"meta.id: screenshot {record.id} belongs to another device"
+            )
         if existing[1]:
             return ScreenshotAck(id=record.id, stored=False)
     else:
@@ -73,10 +79,11 @@ def store_screenshot(
         except IntegrityError:
             pass  # the same record arrived concurrently (batch or upload); it is there now
 
-    taken = record.taken_at
-    name = default_storage.save(
-        f"screenshots/{device.company_id}/{taken:%Y/%m/%d}/{record.id}.fernet",
-        ContentFile(encrypt_image(image)),
+    name = store_image(
+        company_id=device.company_id,
+        screenshot_id=record.id,
+        taken_at=record.taken_at,
+        data=image,
     )
     # Conditional UPDATE: of two concurrent uploads of one screenshot exactly one wins.
     won = Screenshot.objects.filter(id=record.id, device_id=device.id, image="").update(
@@ -86,5 +93,5 @@ def store_screenshot(
         uploaded_at=timezone.now(),
     )
     if not won:
-        default_storage.delete(name)
+        delete_images([name])
     return ScreenshotAck(id=record.id, stored=bool(won))
