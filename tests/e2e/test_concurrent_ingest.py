@@ -4,9 +4,9 @@ connections) and one batch again with its own id. Each item must be stored exact
 day rollup, which both devices' batches update, must count each slot once.
 
 On SQLite this is the multi-writer path: the worker processes take turns through the file lock
-next to the database (`<database>.ingest-lock`, README "The ingest path"), and the test checks
-that both workers opened it, i.e. that both wrote. On PostgreSQL the same load runs through row
-locks and ON CONFLICT."""
+next to the database (`<database>.ingest-lock`, docs/architecture.md "The ingest path"), and the
+test checks that both workers opened it, i.e. that both wrote. On PostgreSQL the same load runs
+through row locks and ON CONFLICT."""
 
 from __future__ import annotations
 

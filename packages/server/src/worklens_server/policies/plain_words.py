@@ -1,7 +1,8 @@
 """The company's collection policy in plain words, for the person it is collected about.
 
 Every sentence is generated from the Policy fields, so what a person acknowledges is what the
-agent is told to do. The "never collected" list is the product's promise (README), not a setting.
+agent is told to do. The "never collected" list is the product's promise (README and
+docs/privacy.md), not a setting.
 """
 
 from __future__ import annotations

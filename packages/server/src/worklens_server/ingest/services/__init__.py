@@ -1,11 +1,11 @@
 """Storing what agents upload: batches (the hot path) and screenshot images.
 
-A batch does the least work that makes the data safe (see DESIGN.md, "The ingest path is not the
-query path"): one transaction that checks which time entries the batch's items refer to (one
-indexed read) and then writes each table with one multi-row `INSERT ... ON CONFLICT (id) DO
-NOTHING` statement. No model instances are built per row. The primary key (the client's UUIDv7)
-enforces idempotency, and the day rollups are updated from the slots actually inserted
-(RETURNING), so a re-sent item is neither stored nor counted twice.
+A batch does the least work that makes the data safe, because the ingest path is not the query
+path (docs/architecture.md, "The ingest path"): one transaction that checks which time entries
+the batch's items refer to (one indexed read) and then writes each table with one multi-row
+`INSERT ... ON CONFLICT (id) DO NOTHING` statement. No model instances are built per row. The
+primary key (the client's UUIDv7) enforces idempotency, and the day rollups are updated from the
+slots actually inserted (RETURNING), so a re-sent item is neither stored nor counted twice.
 
 The time entry references of slots and app spans carry no database constraint (a per-row
 foreign-key check was a quarter of PostgreSQL's time per batch): the reference check runs inside

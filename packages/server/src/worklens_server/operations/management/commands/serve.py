@@ -3,12 +3,12 @@
 It replaces this process with gunicorn (exec), so the PID the caller started is the gunicorn
 master and a SIGTERM to it stops the server gracefully. It never migrates: the caller does.
 
-Why WSGI threads rather than uvicorn's ASGI workers (the first choice in DESIGN.md): every view
-and middleware here is synchronous, and Django's ASGI handler runs the sync part of each request
-in a thread of its own, so each request opened and closed its own database connection. On
-SQLite, closing the last connection checkpoints the WAL. A 500-item batch cost 23-28 ms of
-server CPU that way and 13.7 ms on a gthread worker that keeps its connections (README, "The
-ingest path"). gthread workers still keep agents' connections alive between requests.
+Why WSGI threads rather than uvicorn's ASGI workers: every view and middleware here is
+synchronous, and Django's ASGI handler runs the sync part of each request in a thread of its own,
+so each request opened and closed its own database connection. On SQLite, closing the last
+connection checkpoints the WAL. A 500-item batch cost 23-28 ms of server CPU that way and 13.7 ms
+on a gthread worker that keeps its connections (docs/architecture.md, "Why the server runs
+threaded WSGI workers"). gthread workers still keep agents' connections alive between requests.
 """
 
 from __future__ import annotations
