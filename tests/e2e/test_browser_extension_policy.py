@@ -30,7 +30,8 @@ TOKEN = "extension-policy-test-token"
 
 
 class RecordingBridge(BrowserBridge):
-    """The real bridge, also keeping every report it was sent, as sent."""
+    """The real bridge, also keeping every report it was sent, as sent, once the bridge has dealt
+    with it (a report seen in `sent` is already stored, or refused, in `tabs`)."""
 
     def __init__(self) -> None:
         self.policy = Policy(version=1, capture_titles=False)
@@ -38,8 +39,9 @@ class RecordingBridge(BrowserBridge):
         super().__init__(token=TOKEN, policy=lambda: self.policy, port=0, recheck_seconds=2)
 
     def receive(self, report: TabReportIn) -> dict[str, Any]:
+        answer = super().receive(report)
         self.sent.append(report.model_dump(exclude_unset=True, mode="json"))
-        return super().receive(report)
+        return answer
 
 
 @pytest.fixture
