@@ -23,7 +23,7 @@ from worklens_server.ingest.auth import device_auth
 from worklens_server.ingest.problems import ApiProblem, problem_from_errors
 from worklens_server.ingest.services.batches import store_batch
 from worklens_server.ingest.services.screenshots import store_screenshot
-from worklens_server.policies.selectors import get_company_policy
+from worklens_server.policies.selectors import get_effective_policy
 from worklens_wire.v1 import (
     MAX_SCREENSHOT_BYTES,
     BatchAck,
@@ -76,7 +76,7 @@ def enroll(request: HttpRequest, payload: EnrollRequest) -> Status[EnrollRespons
 def policy(request: HttpRequest) -> Policy:
     device = _device(request)
     mark_device_seen(device_id=device.id)
-    return get_company_policy(company_id=device.company_id)
+    return get_effective_policy(member_id=device.member_id, company_id=device.company_id)
 
 
 @router.get("/projects", response={200: list[ProjectOut], **_ERRORS}, auth=device_auth)

@@ -20,6 +20,12 @@ def get_company_policy(*, company_id: uuid.UUID) -> WirePolicy:
     )
 
 
+def get_effective_policy(*, member_id: uuid.UUID, company_id: uuid.UUID) -> WirePolicy:
+    """The policy that applies to one member: what their agent is told to collect and what
+    ingest stores of theirs. Today every member of a company has the company's policy."""
+    return get_company_policy(company_id=company_id)
+
+
 def get_policy_in_plain_words(*, company_id: uuid.UUID) -> PolicyInPlainWords:
     return describe_policy(get_company_policy(company_id=company_id))
 
