@@ -17,11 +17,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from worklens_wire.v1 import (
+    ACCEPTS_HEADER,
+    ACCEPTS_NOT_STORED,
     BatchAck,
     DeviceEventsAck,
     DeviceEventsUpload,
     DeviceInfo,
     EnrollResponse,
+    NotStored,
     Policy,
     ProjectOut,
     TaskOut,
@@ -65,6 +68,9 @@ class FakeServer:
     #: Like batch_script, for PUT /api/v1/device and POST /api/v1/device/events.
     device_script: list[tuple[int, str] | None] = field(default_factory=list)
     events_script: list[tuple[int, str] | None] = field(default_factory=list)
+    #: What the server says it did not store of each batch, answered (as the real server does)
+    #: only to an agent that sends `WorkLens-Accepts: not-stored`.
+    not_stored: list[NotStored] = field(default_factory=list)
     #: Device events stored, by id (a re-sent event is stored once, as on the real server).
     stored_events: dict[uuid.UUID, Any] = field(default_factory=dict)
     version: VersionInfo = field(
@@ -164,8 +170,11 @@ class FakeServer:
                     received=len(ids),
                     stored=len(fresh),
                     duplicates=len(ids) - len(fresh),
+                    not_stored=self.not_stored,
                 )
-                return 200, ack.model_dump_json().encode()
+                accepts = request.headers.get(ACCEPTS_HEADER.lower(), "").split(",")
+                exclude = None if ACCEPTS_NOT_STORED in accepts else {"not_stored"}
+                return 200, ack.model_dump_json(exclude=exclude).encode()
             return 404, b'{"detail": "not found"}'
 
 

@@ -16,7 +16,7 @@ from worklens_agent.journal.store import Store
 from worklens_agent.recording.entries import start_entry, stop_entry
 from worklens_agent.upload.client import AgentApi
 from worklens_agent.upload.uploader import TOKEN_REJECTED, Outcome, Uploader
-from worklens_wire.v1 import UploadBatch
+from worklens_wire.v1 import ACCEPTS_HEADER, ACCEPTS_NOT_STORED, NotStored, UploadBatch
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC)
 
@@ -136,6 +136,24 @@ def test_422_marks_the_batch_rejected_keeps_items_and_does_not_loop(
         assert [(e.id, e.stopped_at) for e in second.time_entries] == [
             (entry.id, T0 + dt.timedelta(seconds=30))
         ]
+        assert Outbox(store).pending_count() == 0
+
+
+def test_what_the_server_did_not_store_is_shown_in_the_last_upload(
+    enrolled_home: Path, fake_server: FakeServer
+) -> None:
+    """The agent asks for `not_stored` (a header) and shows it; the server held the items back
+    on purpose, so the batch is acknowledged and not retried."""
+    reason = "window titles are off in the company's collection policy for this member"
+    fake_server.not_stored = [NotStored(what="app_spans.title", count=2, reason=reason)]
+    with Store(enrolled_home) as store:
+        start_entry(store, now=T0)
+        assert _fast(store).drain() is Outcome.NOTHING_TO_SEND
+        [request] = [r for r in fake_server.requests if r.path == "/api/v1/batches"]
+        assert request.headers[ACCEPTS_HEADER.lower()] == ACCEPTS_NOT_STORED
+        last = status_report(store)["last_upload"]
+        assert last["ok"] is True
+        assert last["message"].endswith(f"; not stored: 2 app_spans.title ({reason})")
         assert Outbox(store).pending_count() == 0
 
 

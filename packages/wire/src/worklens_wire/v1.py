@@ -308,13 +308,34 @@ class UploadBatch(WireModel):
         return self
 
 
+#: Request header by which an agent says it reads `BatchAck.not_stored`. Servers answer older
+#: agents, which refuse unknown fields, without it.
+ACCEPTS_HEADER = "WorkLens-Accepts"
+ACCEPTS_NOT_STORED = "not-stored"
+
+
+class NotStored(WireModel):
+    """Part of a batch the server did not store as it was sent, and why: e.g.
+    `what="app_spans.title"` (the titles were dropped), `what="slots"` (whole slots left out),
+    `what="slots.length_seconds"` (slots shortened)."""
+
+    what: ShortText
+    count: int = Field(ge=1)
+    reason: ShortText
+
+
 class BatchAck(WireModel):
-    """The server's receipt: after this the agent may forget the batch's items."""
+    """The server's receipt: after this the agent may forget the batch's items.
+
+    `received` = `stored` + `duplicates` (already stored before) + the items counted in
+    `not_stored` as left out whole. `not_stored` is sent only to agents that send
+    `WorkLens-Accepts: not-stored`."""
 
     batch_id: uuid.UUID
     received: int
     stored: int
     duplicates: int
+    not_stored: list[NotStored] = Field(default_factory=list)
 
 
 class ScreenshotAck(WireModel):

@@ -14,6 +14,8 @@ from pydantic import TypeAdapter
 from worklens_agent import __version__
 from worklens_agent.journal.enrollment import Enrollment
 from worklens_wire.v1 import (
+    ACCEPTS_HEADER,
+    ACCEPTS_NOT_STORED,
     BatchAck,
     DeviceEvent,
     DeviceEventsAck,
@@ -132,7 +134,8 @@ class AgentApi:
             "POST",
             "/api/v1/batches",
             content=body.encode(),
-            headers={"Content-Type": "application/json"},
+            # Says this agent reads `not_stored` (a server leaves it out for older agents).
+            headers={"Content-Type": "application/json", ACCEPTS_HEADER: ACCEPTS_NOT_STORED},
         )
         return BatchAck.model_validate_json(response.content)
 

@@ -132,6 +132,9 @@ class Uploader:
             f"batch {batch.batch_id}: {ack.received} items received, {ack.stored} stored, "
             f"{ack.duplicates} duplicates"
         )
+        for part in ack.not_stored:  # the server held back what the policy or overlaps rule out
+            message += f"; not stored: {part.count} {part.what} ({part.reason})"
+            log.warning("server did not store %d %s: %s", part.count, part.what, part.reason)
         self._note(True, message)
         log.info("%s", message)
         return SendResult(Outcome.ACKED, message)
