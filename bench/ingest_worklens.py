@@ -1,9 +1,11 @@
 """The WorkLens side: one run of the real `worklens-server` under the load, on SQLite or on a
 fresh PostgreSQL database.
 
-Each run gets a new data directory: `migrate` and `seed_demo` make a company with enrollment
-codes, `serve` starts the server as the README runs it, and every device enrolls over HTTP and
-opens one time entry (before the clock starts) that all its items refer to. The rate counts only
+Each run gets a new data directory: `migrate` and `seed_demo` make a company with one employee
+per client, each with an enrollment code (one person's devices tracking the same minutes would
+be counted once: that is the server's rule, not a load), `serve` starts the server as the README
+runs it, and every device enrolls over HTTP and opens one time entry (before the clock starts)
+that all its items refer to. The rate counts only
 what the server acknowledged as stored.
 """
 
@@ -173,7 +175,10 @@ def bench_worklens(
         run_management(executable, ["migrate", "--no-input"], env, "migrate")
         codes = seed_codes(
             run_management(
-                executable, ["seed_demo", "--json", "--codes", str(clients)], env, "seed_demo"
+                executable,
+                ["seed_demo", "--json", "--codes", str(clients), "--employees", str(clients)],
+                env,
+                "seed_demo",
             )
         )
         if len(codes) < clients:

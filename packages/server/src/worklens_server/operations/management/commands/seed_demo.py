@@ -58,6 +58,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--codes", type=int, default=1, help="enrollment codes to issue")
         parser.add_argument(
+            "--employees",
+            type=int,
+            default=1,
+            help="demo employees (employee@, employee2@, ...); the codes go to them in turn, so "
+            "`--codes 4 --employees 4` enrolls four people rather than four devices of one",
+        )
+        parser.add_argument(
             "--slot-seconds",
             type=int,
             default=60,
@@ -91,7 +98,18 @@ class Command(BaseCommand):
         add_team_member(team=team, member=employee)
         for project, tasks in DEMO_PROJECTS.items():
             create_project(company=company, name=project, task_names=tasks)
-        codes = [issue_enrollment_code(member=employee) for _ in range(options["codes"])]
+        employees = [employee]
+        for number in range(2, options["employees"] + 1):
+            local, domain = EMPLOYEE_EMAIL.split("@")
+            other = _user_with_password(
+                f"{local}{number}@{domain}", f"Employee {number}", passwords["employee"]
+            )
+            employees.append(add_member(company=company, user=other, role=Member.Role.EMPLOYEE))
+            add_team_member(team=team, member=employees[-1])
+        codes = [
+            issue_enrollment_code(member=employees[i % len(employees)])
+            for i in range(options["codes"])
+        ]
 
         result = {
             "company_id": str(company.id),
