@@ -135,15 +135,16 @@ def test_time_entry_is_upserted_from_open_to_stopped_and_never_back(
     resent_open = _ack(post_batch(api, device, batch(device, time_entries=[started])))
     assert (resent_open.stored, resent_open.duplicates) == (0, 1)
 
-    stopped = started.model_copy(update={"stopped_at": NOW, "notes": "done"})
+    stop = NOW - dt.timedelta(minutes=30)
+    stopped = started.model_copy(update={"stopped_at": stop, "notes": "done"})
     assert _ack(post_batch(api, device, batch(device, time_entries=[stopped]))).stored == 1
     stored = TimeEntry.objects.get(id=started.id)
-    assert (stored.stopped_at, stored.notes, stored.task_id) == (NOW, "done", task.id)
+    assert (stored.stopped_at, stored.notes, stored.task_id) == (stop, "done", task.id)
 
-    later = started.model_copy(update={"stopped_at": NOW + dt.timedelta(hours=1)})
+    later = started.model_copy(update={"stopped_at": NOW})
     assert _ack(post_batch(api, device, batch(device, time_entries=[later]))).duplicates == 1
     assert _ack(post_batch(api, device, batch(device, time_entries=[started]))).duplicates == 1
-    assert TimeEntry.objects.get(id=started.id).stopped_at == NOW
+    assert TimeEntry.objects.get(id=started.id).stopped_at == stop
     assert TimeEntry.objects.count() == 1
 
 
@@ -391,9 +392,18 @@ def test_batch_id_reused_by_another_device_is_409(
 
 def test_large_batch_is_stored_whole(api: Client, device: EnrolledDevice) -> None:
     entry = _stored_entry(api, device)
-    slots = [slot(entry.id, minute=i % 60) for i in range(1000)]
+    hour_ago = NOW - dt.timedelta(hours=1)
+    slots = [
+        slot(
+            entry.id,
+            started_at=hour_ago + dt.timedelta(seconds=3 * i),
+            length_seconds=3,
+            active_seconds=2,
+        )
+        for i in range(1000)
+    ]
     spans = [span(entry.id, minute=i % 60) for i in range(999)]
     ack = _ack(post_batch(api, device, batch(device, slots=slots, app_spans=spans)))
     assert (ack.received, ack.stored) == (1999, 1999)
     assert (ActivitySlot.objects.count(), AppSpan.objects.count()) == (1000, 999)
-    assert MemberDayRollup.objects.get().tracked_seconds == 60_000
+    assert MemberDayRollup.objects.get().tracked_seconds == 3000

@@ -184,14 +184,19 @@ def _ten_minute_slots(entry_id: Any, start: dt.datetime, end: dt.datetime) -> li
 
 
 def _track_whole_day_and_its_neighbours(
-    api: Client, device: EnrolledDevice, day: dt.date
+    api: Client, device: EnrolledDevice, day: dt.date, time_machine: TimeMachineFixture
 ) -> tuple[Any, list[Any]]:
     """A time entry from 23:50 the evening before to 00:10 the morning after, with a slot every
-    ten minutes of it: one slot on each neighbouring day, the whole day in between."""
+    ten minutes of it: one slot on each neighbouring day, the whole day in between. They are
+    sent when the last one has ended (the server takes nothing ahead of its clock); the clock
+    then goes back to the test's instant."""
     before, after = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
     entry = time_entry(started_at=local(before, 23, 50), stopped_at=local(after, 0, 10))
     slots = _ten_minute_slots(entry.id, local(before, 23, 50), local(after, 0, 10))
+    test_instant = dt.datetime.now(dt.UTC)
+    time_machine.move_to(local(after, 0, 10), tick=False)
     _post(api, device, batch(device, time_entries=[entry], slots=slots))
+    time_machine.move_to(test_instant, tick=False)
     return entry, slots
 
 
@@ -200,7 +205,7 @@ def test_the_spring_forward_day_has_23_hours(
     api: Client, world: World, device: EnrolledDevice, time_machine: TimeMachineFixture
 ) -> None:
     assert local(SPRING_FORWARD, 23, 59, 59) == dt.datetime.now(dt.UTC)  # the marker's instant
-    entry, slots = _track_whole_day_and_its_neighbours(api, device, SPRING_FORWARD)
+    entry, slots = _track_whole_day_and_its_neighbours(api, device, SPRING_FORWARD, time_machine)
     assert len(slots) == 2 + 23 * 6
 
     day_seconds = 23 * 3600
@@ -243,7 +248,7 @@ def test_the_fall_back_day_has_25_hours_and_counts_the_repeated_hour_once(
     assert local(FALL_BACK, 2, 30, fold=0) == local(FALL_BACK, 2, 30, fold=1) - dt.timedelta(
         hours=1
     )
-    entry, slots = _track_whole_day_and_its_neighbours(api, device, FALL_BACK)
+    entry, slots = _track_whole_day_and_its_neighbours(api, device, FALL_BACK, time_machine)
     assert len(slots) == 2 + 25 * 6
     # An app in front for each pass of the repeated hour.
     first_pass, second_pass = local(FALL_BACK, 2, fold=0), local(FALL_BACK, 2, fold=1)
@@ -251,12 +256,15 @@ def test_the_fall_back_day_has_25_hours_and_counts_the_repeated_hour_once(
         span(entry.id, app="Terminal", started_at=first_pass, ended_at=first_pass + 6 * SLOT),
         span(entry.id, app="Firefox", started_at=second_pass, ended_at=second_pass + 6 * SLOT),
     ]
+    marker = dt.datetime.now(dt.UTC)
+    time_machine.move_to(local(FALL_BACK + dt.timedelta(days=1), 0, 10), tick=False)
     _post(api, device, batch(device, app_spans=spans))
     # The agent re-sends the repeated hour's slots (a retry after a lost acknowledgement).
     repeated = [s for s in slots if first_pass <= s.started_at < second_pass + 6 * SLOT]
     assert len(repeated) == 12
     ack = _post(api, device, batch(device, slots=repeated))
     assert (ack["stored"], ack["duplicates"]) == (0, 12)
+    time_machine.move_to(marker, tick=False)
 
     day_seconds = 25 * 3600
     assert _rollups(world) == {

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _track_today(api: Client, device: EnrolledDevice) -> None:
-    """Two one-minute slots starting at the pinned "now" (midday in the company's zone, so
-    "today" there) and two app spans."""
+    """Two one-minute slots, one after the other, from the pinned "now" (midday in the
+    company's zone, so "today" there) and two app spans."""
     now = PINNED_NOW
     entry = time_entry(started_at=now)
     sent = batch(
@@ -33,7 +33,7 @@ def _track_today(api: Client, device: EnrolledDevice) -> None:
         time_entries=[entry],
         slots=[
             slot(entry.id, started_at=now, active_seconds=30),
-            slot(entry.id, started_at=now + dt.timedelta(seconds=1), active_seconds=60),
+            slot(entry.id, started_at=now + dt.timedelta(seconds=60), active_seconds=60),
         ],
         app_spans=[
             span(entry.id, app="Terminal", started_at=now, ended_at=now),

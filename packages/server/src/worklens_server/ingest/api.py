@@ -25,6 +25,8 @@ from worklens_server.ingest.services.batches import store_batch
 from worklens_server.ingest.services.screenshots import store_screenshot
 from worklens_server.policies.selectors import get_effective_policy
 from worklens_wire.v1 import (
+    ACCEPTS_HEADER,
+    ACCEPTS_NOT_STORED,
     MAX_SCREENSHOT_BYTES,
     BatchAck,
     DeviceEventsAck,
@@ -133,7 +135,10 @@ def upload_batch(request: HttpRequest) -> HttpResponse:
     except pydantic.ValidationError as exc:
         raise problem_from_errors(exc.errors(include_url=False)) from exc
     ack = store_batch(device=_device(request), batch=batch)
-    return HttpResponse(ack.model_dump_json(), content_type="application/json")
+    # Agents before `not_stored` refuse unknown fields: they get the ack without it.
+    accepts = request.headers.get(ACCEPTS_HEADER, "").replace(" ", "").split(",")
+    exclude = None if ACCEPTS_NOT_STORED in accepts else {"not_stored"}
+    return HttpResponse(ack.model_dump_json(exclude=exclude), content_type="application/json")
 
 
 @router.post("/screenshots", response={200: ScreenshotAck, **_ERRORS}, auth=device_auth)

@@ -36,3 +36,13 @@ class ImageTooLarge(UploadRefused):
 
 class NotAnImage(UploadRefused):
     """The upload's content is not an image of an accepted format."""
+
+
+class AheadOfTheClock(UploadRefused):
+    """The upload holds times further ahead of the server's clock than an agent's clock may be
+    off: counted, they would fill days that have not happened."""
+
+
+class OffInPolicy(UploadRefused):
+    """The member's effective policy switches off what the upload is (a screenshot image when
+    screenshots are off, an unblurred one when blur is required, one wider than the limit)."""

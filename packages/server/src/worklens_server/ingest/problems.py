@@ -10,11 +10,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from worklens_server.ingest.errors import (
+    AheadOfTheClock,
     BatchIdTaken,
     BelongsToAnotherDevice,
     ImageTooLarge,
     InvalidItem,
     NotAnImage,
+    OffInPolicy,
     UnknownReference,
     UploadRefused,
 )
@@ -40,6 +42,8 @@ _REFUSAL_STATUS: dict[type[UploadRefused], int] = {
     InvalidItem: 422,
     ImageTooLarge: 413,
     NotAnImage: 415,
+    OffInPolicy: 403,
+    AheadOfTheClock: 422,
     UploadRefused: 422,
 }
 

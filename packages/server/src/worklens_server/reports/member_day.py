@@ -17,7 +17,9 @@ from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, S
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_visible_members
 from worklens_server.formatting import clock, percent
+from worklens_server.tracking.local_days import day_shares
 from worklens_server.tracking.models import ActivitySlot, AppSpan, Screenshot, TimeEntry
+from worklens_wire.v1 import MAX_SLOT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -149,11 +151,16 @@ def _seconds(total: object) -> int:
     return int(total.total_seconds()) if isinstance(total, dt.timedelta) else 0
 
 
-def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
-    start, end = day_bounds(timezone_name=member.company.timezone, day=day)
+def _slots_of_day(
+    *, member: Member, day: dt.date, start: dt.datetime, end: dt.datetime
+) -> dict[uuid.UUID, list[SlotRow]]:
+    """The member's slots by time entry, each cut to the part on `day` (a slot crossing local
+    midnight shows on both days with the seconds of each, as the day's totals count it)."""
+    tz = zoneinfo.ZoneInfo(member.company.timezone)
     slots_by_entry: dict[uuid.UUID, list[SlotRow]] = {}
-    for row in (
-        ActivitySlot.objects.filter(member=member, started_at__gte=start, started_at__lt=end)
+    earliest = start - dt.timedelta(seconds=MAX_SLOT_SECONDS)
+    for entry_id, started_at, length, active, keyboard, mouse in (
+        ActivitySlot.objects.filter(member=member, started_at__gte=earliest, started_at__lt=end)
         .order_by("started_at")
         .values_list(
             "time_entry_id",
@@ -164,7 +171,21 @@ def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
             "mouse_events",
         )
     ):
-        slots_by_entry.setdefault(row[0], []).append(SlotRow(*row[1:]))
+        for share_day, seconds, share_active, share_keyboard, share_mouse in day_shares(
+            started_at, length, active, keyboard, mouse, tz
+        ):
+            if share_day == day:
+                slots_by_entry.setdefault(entry_id, []).append(
+                    SlotRow(
+                        max(started_at, start), seconds, share_active, share_keyboard, share_mouse
+                    )
+                )
+    return slots_by_entry
+
+
+def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
+    start, end = day_bounds(timezone_name=member.company.timezone, day=day)
+    slots_by_entry = _slots_of_day(member=member, day=day, start=start, end=end)
 
     entries = [
         EntryRow(

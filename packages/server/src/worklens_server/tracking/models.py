@@ -156,3 +156,31 @@ class MemberDayRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} on {self.day}"
+
+
+class EntryDayRollup(models.Model):
+    """Per time entry and local day: the tracked and active seconds of its slots on that day,
+    kept in the ingest transaction like MemberDayRollup (a slot crossing midnight is shared
+    between its days). Timesheets read these, by the entry's project and task, instead of raw
+    slots: a member's month is a few dozen rows, not thousands."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Indexed by the (member, day) index below.
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="entry_day_rollups", db_index=False
+    )
+    time_entry = models.ForeignKey(
+        TimeEntry, on_delete=models.CASCADE, related_name="day_rollups", db_index=False
+    )
+    day = models.DateField()
+    tracked_seconds = models.PositiveBigIntegerField(default=0)
+    active_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["time_entry", "day"], name="entry_rollup_unique_day")
+        ]
+        indexes = [models.Index(fields=["member", "day"], name="entry_rollup_member_day")]
+
+    def __str__(self) -> str:
+        return f"{self.time_entry_id} on {self.day}"

@@ -1,8 +1,9 @@
 """What a batch must satisfy before anything of it is stored: the token's device, the company's
-projects and tasks, and time entries of this device only."""
+projects and tasks, time entries of this device only, and no time ahead of the server's clock."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 
@@ -10,9 +11,53 @@ from django.db import connection
 
 from worklens_server.companies.models import Project, Task
 from worklens_server.devices.selectors import AuthenticatedDevice
-from worklens_server.ingest.errors import BelongsToAnotherDevice, UnknownReference
+from worklens_server.ingest.errors import (
+    AheadOfTheClock,
+    BelongsToAnotherDevice,
+    UnknownReference,
+)
 from worklens_server.ingest.services.rows import MAX_VARIABLES, Adapters, as_uuid
 from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, UploadBatch
+
+#: How far ahead of the server's clock an item may end: agents' clocks drift a little, and a slot
+#: is recorded the moment it ends.
+MAX_AHEAD = dt.timedelta(minutes=5)
+
+
+def check_not_ahead(*, batch: UploadBatch, now: dt.datetime) -> None:
+    """Refuse the batch when any item's time lies more than MAX_AHEAD after `now`."""
+    moments: list[tuple[str, dt.datetime | None]] = []
+    for i, entry in enumerate(batch.time_entries):
+        moments += [
+            (f"time_entries[{i}].started_at", entry.started_at),
+            (f"time_entries[{i}].stopped_at", entry.stopped_at),
+        ]
+    for i, s in enumerate(batch.slots):
+        moments.append(
+            (
+                f"slots[{i}] (started_at + length_seconds)",
+                s.started_at + dt.timedelta(seconds=s.length_seconds),
+            )
+        )
+    moments += [(f"app_spans[{i}].ended_at", s.ended_at) for i, s in enumerate(batch.app_spans)]
+    moments += [(f"screenshots[{i}].taken_at", s.taken_at) for i, s in enumerate(batch.screenshots)]
+    for where, moment in moments:
+        if moment is not None:
+            check_moment_not_ahead(where=where, moment=moment, now=now)
+
+
+def check_moment_not_ahead(*, where: str, moment: dt.datetime, now: dt.datetime) -> None:
+    if moment > now + MAX_AHEAD:
+        raise AheadOfTheClock(
+            f"{where}: {moment.isoformat()} is {_minutes(moment - now)} ahead of the "
+            f"server's clock ({now.isoformat(timespec='seconds')}); at most "
+            f"{_minutes(MAX_AHEAD)} is allowed: check this computer's date and time"
+        )
+
+
+def _minutes(delta: dt.timedelta) -> str:
+    minutes = delta.total_seconds() / 60
+    return f"{minutes:.0f} min" if minutes < 600 else f"{minutes / 60 / 24:.1f} days"
 
 
 def check_device(*, device: AuthenticatedDevice, batch: UploadBatch) -> None:

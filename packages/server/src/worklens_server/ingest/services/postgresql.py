@@ -22,6 +22,7 @@ from pydantic import TypeAdapter
 
 from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.ingest.services.checks import check_time_entry_references
+from worklens_server.ingest.services.overlaps import Clipping
 from worklens_server.ingest.services.rows import (
     SLOT_COLUMNS,
     SPAN_COLUMNS,
@@ -34,9 +35,12 @@ from worklens_server.ingest.services.rows import (
 )
 from worklens_server.ingest.services.writes import (
     NEW_ROWS_ONLY,
+    Stored,
     claim_batch,
     finish_batch,
     insert_time_entries,
+    lock_member_time,
+    place_new_slots,
 )
 from worklens_wire.v1 import ActivitySlot, AppSpan, UploadBatch
 
@@ -100,8 +104,8 @@ def _recordset_insert_sql(table: str, constants: Constants, columns: Columns, ta
     )
 
 
-def store_batch_postgresql(*, device: AuthenticatedDevice, batch: UploadBatch) -> int | None:
-    """The items stored, or None when the batch was received before."""
+def store_batch_postgresql(*, device: AuthenticatedDevice, batch: UploadBatch) -> Stored | None:
+    """What was stored, or None when the batch was received before."""
     a = Adapters()
     now = timezone.now()
     owner = owner_constants(a, device)
@@ -112,11 +116,17 @@ def store_batch_postgresql(*, device: AuthenticatedDevice, batch: UploadBatch) -
     spans_json = _SPANS_JSON.dump_json(list(batch.app_spans)).decode() if batch.app_spans else None
     stored = 0
     inserted_slots: list[ActivitySlot] = []
+    clipping = Clipping()
     with transaction.atomic(), connection.cursor() as cursor:
         check_time_entry_references(device=device, batch=batch)
         if not claim_batch(cursor, a, device=device, batch=batch, now=now):
             return None
         stored += insert_time_entries(insert_rows, cursor, owner, time_entry_rows(a, batch))
+        if batch.slots:
+            lock_member_time(cursor, device=device)
+            clipping = place_new_slots(cursor, a, device=device, slots=batch.slots)
+            if clipping.changed:
+                slots_json = _SLOTS_JSON.dump_json(clipping.slots).decode()
         # Server-side binding (Django's cursors bind client-side); a fixed statement text, so
         # psycopg prepares it after a few uses.
         with psycopg.Cursor(connection.connection) as pg_cursor:
@@ -127,7 +137,7 @@ def store_batch_postgresql(*, device: AuthenticatedDevice, batch: UploadBatch) -
                     ),
                     [*owner_values, slots_json],
                 )
-                slot_by_id = {s.id: s for s in batch.slots}
+                slot_by_id = {s.id: s for s in clipping.slots}
                 inserted_slots = [slot_by_id[row[0]] for row in pg_cursor.fetchall()]
                 stored += len(inserted_slots)
             if spans_json is not None:
@@ -148,4 +158,4 @@ def store_batch_postgresql(*, device: AuthenticatedDevice, batch: UploadBatch) -
             inserted_slots=inserted_slots,
             now=now,
         )
-    return stored
+    return Stored(items=stored, clipping=clipping)

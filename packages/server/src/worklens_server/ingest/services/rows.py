@@ -4,15 +4,14 @@ into what the current database's driver expects, without building model instance
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
-import zoneinfo
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection
 
 from worklens_server.devices.selectors import AuthenticatedDevice
+from worklens_server.tracking.local_days import day_shares, zone
 from worklens_wire.v1 import ActivitySlot, UploadBatch
 
 # SQLite allows at most 32766 bound variables per statement; stay well below it.
@@ -59,6 +58,12 @@ SCREENSHOT_COLUMNS: Columns = (
     ("height", "integer"),
     ("blurred", "boolean"),
     ("skipped_reason", "text"),
+)
+ENTRY_ROLLUP_COLUMNS: Columns = (
+    ("time_entry_id", "uuid"),
+    ("day", "date"),
+    ("tracked_seconds", "bigint"),
+    ("active_seconds", "bigint"),
 )
 ROLLUP_COLUMNS: Columns = (
     ("day", "date"),
@@ -111,11 +116,6 @@ def as_uuid(value: uuid.UUID | str) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
-@functools.lru_cache(maxsize=64)
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(name)
-
-
 def owner_constants(a: Adapters, device: AuthenticatedDevice) -> Constants:
     return (
         ("company_id", "uuid", a.uuid(device.company_id)),
@@ -126,20 +126,39 @@ def owner_constants(a: Adapters, device: AuthenticatedDevice) -> Constants:
 
 def day_rollup_rows(
     a: Adapters, *, timezone_name: str, slots: Iterable[ActivitySlot]
-) -> list[tuple[Any, ...]]:
-    zone = _zone(timezone_name)
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The member's totals per local day of `timezone_name`, and the same per time entry and
+    day; a slot crossing midnight is split between its days (tracking/local_days.py)."""
+    tz = zone(timezone_name)
     totals: dict[dt.date, list[int]] = {}
+    by_entry: dict[tuple[uuid.UUID, dt.date], list[int]] = {}
     for slot in slots:
-        day = slot.started_at.astimezone(zone).date()
-        total = totals.get(day)
-        if total is None:
-            total = totals[day] = [0, 0, 0, 0]
-        total[0] += slot.length_seconds
-        total[1] += slot.active_seconds
-        total[2] += slot.keyboard_events
-        total[3] += slot.mouse_events
+        shares = day_shares(
+            slot.started_at,
+            slot.length_seconds,
+            slot.active_seconds,
+            slot.keyboard_events,
+            slot.mouse_events,
+            tz,
+        )
+        for day, seconds, active, keyboard, mouse in shares:
+            total = totals.get(day)
+            if total is None:
+                total = totals[day] = [0, 0, 0, 0]
+            total[0] += seconds
+            total[1] += active
+            total[2] += keyboard
+            total[3] += mouse
+            entry_total = by_entry.setdefault((slot.time_entry_id, day), [0, 0])
+            entry_total[0] += seconds
+            entry_total[1] += active
     # Sorted, so concurrent batches lock rollup rows in the same order (no deadlocks).
-    return [(a.date(day), *totals[day]) for day in sorted(totals)]
+    member_rows = [(a.date(day), *totals[day]) for day in sorted(totals)]
+    entry_rows = [
+        (a.uuid(entry_id), a.date(day), *by_entry[(entry_id, day)])
+        for entry_id, day in sorted(by_entry)
+    ]
+    return member_rows, entry_rows
 
 
 def time_entry_rows(a: Adapters, batch: UploadBatch) -> list[tuple[Any, ...]]:

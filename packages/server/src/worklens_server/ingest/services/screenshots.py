@@ -12,11 +12,14 @@ from worklens_server.ingest.errors import (
     ImageTooLarge,
     InvalidItem,
     NotAnImage,
+    OffInPolicy,
     UnknownReference,
 )
+from worklens_server.ingest.services.checks import check_moment_not_ahead
+from worklens_server.policies.selectors import get_effective_policy
 from worklens_server.tracking.blobs import delete_images, detect_image_format, store_image
 from worklens_server.tracking.models import Screenshot, TimeEntry
-from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, ScreenshotAck, ScreenshotRecord
+from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, Policy, ScreenshotAck, ScreenshotRecord
 
 
 def _check_time_entry(*, device: AuthenticatedDevice, record: ScreenshotRecord) -> None:
@@ -36,11 +39,28 @@ def _check_time_entry(*, device: AuthenticatedDevice, record: ScreenshotRecord) 
         )
 
 
+def _check_policy(*, policy: Policy, record: ScreenshotRecord) -> None:
+    """Refuse an image the member's policy does not allow, before anything is written."""
+    if policy.screenshots_per_interval == 0:
+        problem = "screenshots are off in the company's collection policy for this member"
+    elif policy.screenshot_blur and not record.blurred:
+        problem = "the collection policy blurs screenshots on the device, and this one is not"
+    elif record.width > policy.screenshot_max_width:
+        problem = (
+            f"meta.width: {record.width} pixels; the collection policy keeps screenshots at "
+            f"most {policy.screenshot_max_width} wide"
+        )
+    else:
+        return
+    raise OffInPolicy(f"{problem}; the image was not stored")
+
+
 def store_screenshot(
     *, device: AuthenticatedDevice, record: ScreenshotRecord, image: bytes
 ) -> ScreenshotAck:
     """Check, encrypt and store one screenshot image. Idempotent by the record's id: a second
-    upload of a stored image is acknowledged with stored=False and changes nothing."""
+    upload of a stored image is acknowledged with stored=False and changes nothing. An image the
+    member's policy switches off is refused before any file is written."""
     if len(image) > MAX_SCREENSHOT_BYTES:
         raise ImageTooLarge(
             f"image: {len(image)} bytes; at most {MAX_SCREENSHOT_BYTES} bytes per screenshot"
@@ -50,6 +70,11 @@ def store_screenshot(
         raise NotAnImage("image: content is not a WebP, JPEG or PNG image")
     if record.skipped_reason is not None:
         raise InvalidItem("meta.skipped_reason: a skipped screenshot has no image")
+    check_moment_not_ahead(where="meta.taken_at", moment=record.taken_at, now=timezone.now())
+    _check_policy(
+        policy=get_effective_policy(member_id=device.member_id, company_id=device.company_id),
+        record=record,
+    )
     _check_time_entry(device=device, record=record)
 
     existing = Screenshot.objects.filter(id=record.id).values_list("device_id", "image").first()

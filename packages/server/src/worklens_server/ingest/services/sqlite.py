@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.ingest.services.checks import check_time_entry_references
+from worklens_server.ingest.services.overlaps import Clipping
 from worklens_server.ingest.services.rows import (
     MAX_VARIABLES,
     SLOT_COLUMNS,
@@ -40,9 +41,11 @@ from worklens_server.ingest.services.rows import (
 )
 from worklens_server.ingest.services.writes import (
     NEW_ROWS_ONLY,
+    Stored,
     claim_batch,
     finish_batch,
     insert_time_entries,
+    place_new_slots,
 )
 from worklens_wire.v1 import ActivitySlot, AppSpan, UploadBatch
 
@@ -199,8 +202,8 @@ def _writer_turn() -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def store_batch_sqlite(*, device: AuthenticatedDevice, batch: UploadBatch) -> int | None:
-    """The items stored, or None when the batch was received before."""
+def store_batch_sqlite(*, device: AuthenticatedDevice, batch: UploadBatch) -> Stored | None:
+    """What was stored, or None when the batch was received before."""
     a = Adapters()
     now = timezone.now()
     owner = owner_constants(a, device)
@@ -212,11 +215,16 @@ def store_batch_sqlite(*, device: AuthenticatedDevice, batch: UploadBatch) -> in
     shot_rows = screenshot_rows(a, batch)
     stored = 0
     inserted_slots: list[ActivitySlot] = []
+    clipping = Clipping()
     with _writer_turn(), transaction.atomic(), connection.cursor() as cursor:
         check_time_entry_references(device=device, batch=batch)
         if not claim_batch(cursor, a, device=device, batch=batch, now=now):
             return None
         stored += insert_time_entries(insert_rows, cursor, owner, entry_rows)
+        clipping = place_new_slots(cursor, a, device=device, slots=batch.slots)
+        if clipping.changed:  # rare: built again, under the lock, for what is left to store
+            slot_values = _slot_values(clipping.slots)
+            slot_by_key = {s.id.hex: s for s in clipping.slots}
         raw = connection.connection.cursor()
         try:
             if slot_values:
@@ -253,4 +261,4 @@ def store_batch_sqlite(*, device: AuthenticatedDevice, batch: UploadBatch) -> in
             inserted_slots=inserted_slots,
             now=now,
         )
-    return stored
+    return Stored(items=stored, clipping=clipping)

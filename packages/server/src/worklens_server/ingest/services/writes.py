@@ -1,18 +1,24 @@
-"""The statements both databases run alike: the batch's receipt, its time entries, its screenshot
-records, the device's last-seen time and the day rollup. Each database's writer passes its own
-multi-row insert (`InsertRows`) for the statements that carry the batch's rows."""
+"""The statements both databases run alike: the batch's receipt, its time entries, the member's
+time already covered, its screenshot records, the device's last-seen time and the day rollup.
+Each database's writer passes its own multi-row insert (`InsertRows`) for the statements that
+carry the batch's rows."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.ingest.errors import BatchIdTaken
+from worklens_server.ingest.services.overlaps import Clipping, clip_slots
 from worklens_server.ingest.services.rows import (
+    ENTRY_ROLLUP_COLUMNS,
     NO_IMAGE_YET,
     ROLLUP_COLUMNS,
     SCREENSHOT_COLUMNS,
@@ -20,9 +26,10 @@ from worklens_server.ingest.services.rows import (
     Adapters,
     Columns,
     Constants,
+    as_uuid,
     day_rollup_rows,
 )
-from worklens_wire.v1 import ActivitySlot, UploadBatch
+from worklens_wire.v1 import MAX_SLOT_SECONDS, ActivitySlot, UploadBatch
 
 #: insert_rows(cursor, table, constants, columns, rows, tail): insert `rows` (values for
 #: `columns`, plus `constants` on every row) in as few statements as the database allows, and
@@ -40,6 +47,21 @@ TIME_ENTRY_CONFLICT = (
     "AND tracking_timeentry.device_id = excluded.device_id"
 )
 NEW_ROWS_ONLY = "ON CONFLICT (id) DO NOTHING RETURNING id"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What one database's writer stored of a batch."""
+
+    items: int
+    clipping: Clipping
+
+
+ENTRY_ROLLUP_CONFLICT = (
+    "ON CONFLICT (time_entry_id, day) DO UPDATE SET "
+    "tracked_seconds = tracking_entrydayrollup.tracked_seconds + excluded.tracked_seconds, "
+    "active_seconds = tracking_entrydayrollup.active_seconds + excluded.active_seconds"
+)
 ROLLUP_CONFLICT = (
     "ON CONFLICT (member_id, day) DO UPDATE SET "
     "tracked_seconds = tracking_memberdayrollup.tracked_seconds + excluded.tracked_seconds, "
@@ -124,12 +146,87 @@ def finish_batch(
     )
     # Last, so the shared per-member rollup rows stay locked for the shortest time.
     if inserted_slots:
+        member_rows, entry_rows = day_rollup_rows(
+            a, timezone_name=device.company_timezone, slots=inserted_slots
+        )
+        insert_rows(
+            cursor,
+            "tracking_entrydayrollup",
+            owner[:2],
+            ENTRY_ROLLUP_COLUMNS,
+            entry_rows,
+            ENTRY_ROLLUP_CONFLICT,
+        )
         insert_rows(
             cursor,
             "tracking_memberdayrollup",
             owner[:2],
             ROLLUP_COLUMNS,
-            day_rollup_rows(a, timezone_name=device.company_timezone, slots=inserted_slots),
+            member_rows,
             ROLLUP_CONFLICT,
         )
     return stored
+
+
+def lock_member_time(cursor: CursorWrapper, *, device: AuthenticatedDevice) -> None:
+    """On PostgreSQL, hold the member's time until commit: two devices of one member uploading at
+    once would each see the other's slots missing and both store the same seconds. A transaction
+    advisory lock on the member (64 bits of its UUID) serialises exactly those; other members'
+    uploads go on. SQLite has one writer at a time already."""
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(device.member_id.bytes[:8], "big", signed=True)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def covered_stretches(
+    cursor: CursorWrapper,
+    a: Adapters,
+    *,
+    device: AuthenticatedDevice,
+    slots: Sequence[ActivitySlot],
+) -> tuple[set[uuid.UUID], list[tuple[dt.datetime, dt.datetime]]]:
+    """The member's stored slots that may overlap `slots`: their ids, and the stretches of time
+    they cover. One indexed range read (member, started_at): a stored slot overlapping the
+    batch starts at most MAX_SLOT_SECONDS before its earliest slot."""
+    start = min(s.started_at for s in slots) - dt.timedelta(seconds=MAX_SLOT_SECONDS)
+    end = max(s.started_at + dt.timedelta(seconds=s.length_seconds) for s in slots)
+    cursor.execute(
+        "SELECT id, started_at, length_seconds FROM tracking_activityslot "
+        "WHERE member_id = %s AND started_at >= %s AND started_at < %s",
+        [a.uuid(device.member_id), a.datetime(start), a.datetime(end)],
+    )
+    ids: set[uuid.UUID] = set()
+    stretches: list[tuple[dt.datetime, dt.datetime]] = []
+    for slot_id, started_at, length in cursor.fetchall():
+        ids.add(as_uuid(slot_id))
+        began = _aware(started_at)
+        stretches.append((began, began + dt.timedelta(seconds=length)))
+    return ids, stretches
+
+
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    if isinstance(value, str):  # SQLite hands back text through a raw cursor
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def place_new_slots(
+    cursor: CursorWrapper,
+    a: Adapters,
+    *,
+    device: AuthenticatedDevice,
+    slots: Sequence[ActivitySlot],
+) -> Clipping:
+    """The batch's slots to insert: those not stored yet, each placed beside the member's time
+    already covered (overlaps.py). Slots already stored (same id) are kept as they are: the
+    insert finds them and counts them as duplicates."""
+    if not slots:
+        return Clipping()
+    stored_ids, covered = covered_stretches(cursor, a, device=device, slots=slots)
+    new = [s for s in slots if s.id not in stored_ids]
+    clipping = clip_slots(new, covered)
+    if clipping.changed:
+        clipping.slots += [s for s in slots if s.id in stored_ids]
+    else:
+        clipping.slots = list(slots)
+    return clipping
