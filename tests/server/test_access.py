@@ -28,6 +28,10 @@ HOW TO ADD A RULE for a new route (the failure message names the route):
   (default: the owner of company A).
 - a page without an object: ``SignedIn(allowed=ALL | {"owner"} ...)``: roles that get the page;
   the others must get 403. Anonymous users are sent to the login page.
+- objects named in the query string or in a form's body are checked like those in the path:
+  ``Obj({}, query={"team": "team"})`` or ``Obj({...}, method="post", ids={"member": "member"})``
+  fill those fields with the target's ids (company B's members must get 404, A's employee and
+  manager of team 1 403 or 404). A route may have several rules: give a tuple.
 - an agent API route: ``DeviceToken(method=...)``: refused without a token and with a revoked one.
 - a page anyone may open: ``Public(...)``, with a comment saying why it holds no one's data.
 """
@@ -38,8 +42,9 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from access_world import Side, make_side, target_ids
@@ -100,9 +105,15 @@ class Obj:
     method: str = "get"
     data: dict[str, str] = field(default_factory=dict)
     allowed: str = "owner_a"
+    #: Query string parameter -> object kind.
+    query: dict[str, str] = field(default_factory=dict)
+    #: Form field -> object kind (added to `data`).
+    ids: dict[str, str] = field(default_factory=dict)
 
 
-RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
+Rule = Public | DeviceToken | SignedIn | Obj
+
+RULES: dict[str, Rule | tuple[Rule, ...]] = {
     # The API's published schema and docs describe endpoints, not anybody's data.
     "api/v1/openapi.json": Public(),
     "api/v1/docs": Public(),
@@ -167,6 +178,13 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
     "account/delete/": SignedIn(),
     # Cancelling the company: its owners only.
     "company/cancel/": SignedIn(allowed=frozenset({"owner"})),
+    # Timesheets: everyone starts at the page their role sees (own week, or their people's).
+    "timesheets/": SignedIn(),
+    # The viewer's people by member and day, all of them or one team they may see.
+    "timesheets/team/": SignedIn(allowed=frozenset({"owner", "manager"})),
+    "timesheets/teams/<uuid:team_id>/": Obj({"team_id": "team"}),
+    # One member's time by project and task.
+    "timesheets/members/<uuid:member_id>/": Obj({"member_id": "member"}),
 }
 
 
@@ -234,6 +252,10 @@ def test_every_route_has_an_access_rule() -> None:
 
 def _check_object_rule(route: str, rule: Obj, a: Side, b: Side, ids: dict[str, str]) -> None:
     url = build_url(route, {param: ids[kind] for param, kind in rule.params.items()})
+    if rule.query:
+        url += "?" + urlencode({name: ids[kind] for name, kind in rule.query.items()})
+    data = {**rule.data, **{name: ids[kind] for name, kind in rule.ids.items()}}
+    rule = replace(rule, data=data)
     for name, outsider in b.everyone.items():
         status = request(as_member(outsider), rule.method, url, rule.data).status_code
         assert status == 404, f"{rule.method.upper()} {route} by company B's {name}: {status}"
@@ -309,21 +331,25 @@ def test_every_route_obeys_its_access_rule(sides: tuple[Side, Side]) -> None:
     ids = target_ids(a)
     checked = []
     for route in checked_routes():
-        rule = RULES.get(route)
-        if rule is None:
-            continue  # reported by test_every_route_has_an_access_rule
-        if isinstance(rule, Obj):
-            _check_object_rule(route, rule, a, b, ids)
-        elif isinstance(rule, SignedIn):
-            _check_signed_in_rule(route, rule, a, b)
-        elif isinstance(rule, DeviceToken):
-            _check_device_rule(route, rule, a, b)
-        else:
-            url = build_url(route, {"token": "forged-token"})
-            status = request(as_member(None), rule.method, url).status_code
-            assert status == rule.anonymous_status, f"{route} anonymously: {status}"
-        checked.append(route)
+        for rule in _rules(route):
+            if isinstance(rule, Obj):
+                _check_object_rule(route, rule, a, b, ids)
+            elif isinstance(rule, SignedIn):
+                _check_signed_in_rule(route, rule, a, b)
+            elif isinstance(rule, DeviceToken):
+                _check_device_rule(route, rule, a, b)
+            else:
+                url = build_url(route, {"token": "forged-token"})
+                status = request(as_member(None), rule.method, url).status_code
+                assert status == rule.anonymous_status, f"{route} anonymously: {status}"
+        if route in RULES:  # a route without one is reported by the test above
+            checked.append(route)
     assert len(checked) == len(RULES)
+
+
+def _rules(route: str) -> tuple[Rule, ...]:
+    rules = RULES.get(route, ())
+    return rules if isinstance(rules, tuple) else (rules,)
 
 
 def test_a_revoked_device_token_is_refused_by_every_agent_route(sides: tuple[Side, Side]) -> None:
@@ -332,8 +358,10 @@ def test_a_revoked_device_token_is_refused_by_every_agent_route(sides: tuple[Sid
     client = Client(HTTP_AUTHORIZATION=f"Bearer {enrollment.token}")
     assert request(client, "get", "/api/v1/policy").status_code == 200
     revoke_device(device=enrollment.device)
-    for route, rule in RULES.items():
-        if isinstance(rule, DeviceToken):
+    for route in RULES:
+        for rule in _rules(route):
+            if not isinstance(rule, DeviceToken):
+                continue
             response = request(client, rule.method, build_url(route, {}))
             assert response.status_code == 401, route
             assert response.json() == {"detail": "device token was revoked"}

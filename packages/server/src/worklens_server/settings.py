@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "worklens_server.tracking",
     "worklens_server.ingest",
     "worklens_server.reports",
+    "worklens_server.timesheets",
     "worklens_server.privacy",
     "worklens_server.invitations",
     "worklens_server.operations",

@@ -1,0 +1,102 @@
+"""The period a timesheet covers: a day, a week, or a range of days, from the page's query
+(`?period=week&date=2026-06-17`, `?period=range&from=...&to=...`).
+
+Weeks start on Monday (ISO 8601, as most of the world's payroll weeks do). Days are the company's
+local days, as the day totals are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlencode
+
+PeriodKind = Literal["day", "week", "range"]
+KINDS: tuple[PeriodKind, ...] = ("day", "week", "range")
+#: A range holds at most this many days: a quarter, enough for any payroll period.
+MAX_RANGE_DAYS = 93
+
+
+class BadPeriod(ValueError):
+    """The query names no period a timesheet can show; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+    @property
+    def length(self) -> dt.timedelta:
+        return self.end - self.start + dt.timedelta(days=1)
+
+    def shifted(self, steps: int) -> Period:
+        """The period as long as this one, `steps` lengths later (earlier when negative)."""
+        delta = self.length * steps
+        return Period(self.kind, self.start + delta, self.end + delta)
+
+    @property
+    def previous(self) -> Period:
+        return self.shifted(-1)
+
+    @property
+    def next(self) -> Period:
+        return self.shifted(1)
+
+    @property
+    def query(self) -> str:
+        """The query string that shows this period again."""
+        if self.kind == "range":
+            return urlencode(
+                {"period": "range", "from": self.start.isoformat(), "to": self.end.isoformat()}
+            )
+        return urlencode({"period": self.kind, "date": self.start.isoformat()})
+
+    @property
+    def title(self) -> str:
+        if self.kind == "day":
+            return f"{self.start:%A}, {self.start.day} {self.start:%B %Y}"
+        return f"{self.start.day} {self.start:%b %Y} to {self.end.day} {self.end:%b %Y}"
+
+
+def week_of(day: dt.date) -> Period:
+    monday = day - dt.timedelta(days=day.weekday())
+    return Period("week", monday, monday + dt.timedelta(days=6))
+
+
+def _date(params: Mapping[str, str], name: str, default: dt.date | None) -> dt.date:
+    value = params.get(name) or ""
+    if not value:
+        if default is None:
+            raise BadPeriod(f"{name}: a date of the form YYYY-MM-DD is needed")
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadPeriod(f"{name}: {value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+def parse_period(params: Mapping[str, str], *, today: dt.date) -> Period:
+    kind = params.get("period") or "week"
+    if kind not in KINDS:
+        raise BadPeriod(f"period: {kind!r} is not one of day, week, range")
+    if kind == "day":
+        day = _date(params, "date", today)
+        return Period("day", day, day)
+    if kind == "week":
+        return week_of(_date(params, "date", today))
+    start, end = _date(params, "from", None), _date(params, "to", None)
+    if end < start:
+        raise BadPeriod(f"to: {end} is before from: {start}")
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise BadPeriod(
+            f"a range holds at most {MAX_RANGE_DAYS} days; this one has {(end - start).days + 1}"
+        )
+    return Period("range", start, end)
