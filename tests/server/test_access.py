@@ -95,6 +95,8 @@ class SignedIn:
     allowed: frozenset[str] = ALL
     method: str = "get"
     data: dict[str, str] = field(default_factory=dict)
+    #: URL parameters that are not objects (a file format), with the value to use.
+    fixed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,8 @@ class Obj:
     query: dict[str, str] = field(default_factory=dict)
     #: Form field -> object kind (added to `data`).
     ids: dict[str, str] = field(default_factory=dict)
+    #: URL parameters that are not objects (a file format), with the value to use.
+    fixed: dict[str, str] = field(default_factory=dict)
 
 
 Rule = Public | DeviceToken | SignedIn | Obj
@@ -185,6 +189,16 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "timesheets/teams/<uuid:team_id>/": Obj({"team_id": "team"}),
     # One member's time by project and task.
     "timesheets/members/<uuid:member_id>/": Obj({"member_id": "member"}),
+    # The same three pages as CSV, XLSX or PDF files.
+    "timesheets/team/export.<str:fmt>": SignedIn(
+        allowed=frozenset({"owner", "manager"}), fixed={"fmt": "csv"}
+    ),
+    "timesheets/teams/<uuid:team_id>/export.<str:fmt>": Obj(
+        {"team_id": "team"}, fixed={"fmt": "xlsx"}
+    ),
+    "timesheets/members/<uuid:member_id>/export.<str:fmt>": Obj(
+        {"member_id": "member"}, fixed={"fmt": "pdf"}
+    ),
 }
 
 
@@ -251,7 +265,7 @@ def test_every_route_has_an_access_rule() -> None:
 
 
 def _check_object_rule(route: str, rule: Obj, a: Side, b: Side, ids: dict[str, str]) -> None:
-    url = build_url(route, {param: ids[kind] for param, kind in rule.params.items()})
+    url = build_url(route, {param: ids[kind] for param, kind in rule.params.items()} | rule.fixed)
     if rule.query:
         url += "?" + urlencode({name: ids[kind] for name, kind in rule.query.items()})
     data = {**rule.data, **{name: ids[kind] for name, kind in rule.ids.items()}}
@@ -293,7 +307,7 @@ def _body_text(response: Any) -> str:
 
 
 def _check_signed_in_rule(route: str, rule: SignedIn, a: Side, b: Side) -> None:
-    url = build_url(route, {})
+    url = build_url(route, rule.fixed)
     anonymous = request(as_member(None), rule.method, url, rule.data)
     assert anonymous.status_code == 302, f"{route} anonymously: {anonymous.status_code}"
     assert "/accounts/login/" in anonymous["Location"]

@@ -11,32 +11,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from server_testkit import NOW, EnrolledDevice, World, batch, post_batch, slot, time_entry
+from server_testkit import NOW, EnrolledDevice, World
+from tracked_week import MONDAY
 
 from worklens_server.formatting import clock
 from worklens_server.timesheets.periods import BadPeriod, parse_period
 from worklens_server.tracking.models import ActivitySlot
 
 pytestmark = pytest.mark.django_db
-
-MONDAY = dt.date(2026, 6, 15)  # the pinned clock's week: Wednesday 17 June 2026 is "today"
-
-
-def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
-
-
-def _track(
-    api: Client, device: EnrolledDevice, start: dt.datetime, minutes: int, **entry: Any
-) -> None:
-    """An entry of `minutes` one-minute slots from `start` (UTC; Berlin is two hours ahead)."""
-    sent = time_entry(started_at=start, stopped_at=start + dt.timedelta(minutes=minutes), **entry)
-    slots = [
-        slot(sent.id, started_at=start + dt.timedelta(minutes=m), active_seconds=30)
-        for m in range(minutes)
-    ]
-    response = post_batch(api, device, batch(device, time_entries=[sent], slots=slots))
-    assert response.status_code == 200, response.content
 
 
 def _text(cell: str) -> str:
@@ -50,17 +32,6 @@ def _cells(html: str) -> list[list[str]]:
     return [
         [_text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, flags=re.S)] for r in rows
     ]
-
-
-@pytest.fixture
-def week(api: Client, world: World, device: EnrolledDevice) -> dict[str, Any]:
-    """The employee's Monday and Tuesday: Website / Design twice, and time without a project."""
-    design = world.project.tasks.get(name="Design")
-    _track(api, device, _at(MONDAY, 7), 30, project_id=world.project.id, task_id=design.id)
-    _track(api, device, _at(MONDAY, 9), 15)
-    tuesday = MONDAY + dt.timedelta(days=1)
-    _track(api, device, _at(tuesday, 8), 45, project_id=world.project.id, task_id=design.id)
-    return {"design": design}
 
 
 def _client(member: Any) -> Client:

@@ -1,0 +1,166 @@
+"""Timesheets as files: CSV and XLSX for payroll and billing, PDF for a signed weekly sheet.
+
+Each file holds exactly the page's figures: the same lines, the same seconds per day, the same
+totals (the page's selector builds the Timesheet; this module only lays it out). Durations are
+written as h:mm:ss in CSV and PDF, and as Excel durations ([h]:mm:ss, a fraction of a day) in
+XLSX, so a sum in the spreadsheet gives the total to the second; a decimal-hours total is added
+for payroll systems that want one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from worklens_server.formatting import clock
+from worklens_server.timesheets.selectors import Timesheet
+
+SECONDS_PER_DAY = 86_400
+
+
+@dataclass(frozen=True)
+class ExportHeading:
+    title: str  # "Timesheet of Eli Employee", "Timesheets of Support"
+    company: str
+    timezone: str
+    first_column: str  # "Project", "Member"
+    second_column: str  # "Task", "E-mail"
+
+
+def _hours(seconds: int) -> str:
+    return f"{seconds / 3600:.2f}"
+
+
+def _percent(value: int | None) -> str:
+    return "" if value is None else f"{value} %"
+
+
+def timesheet_csv(sheet: Timesheet, heading: ExportHeading) -> bytes:
+    days = sheet.period.days
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [heading.first_column, heading.second_column]
+        + [day.isoformat() for day in days]
+        + ["Total", "Total hours", "Activity"]
+    )
+    for line, cells in sheet.rows:
+        writer.writerow(
+            [line.label, line.detail]
+            + [clock(seconds) if seconds else "" for seconds in cells]
+            + [clock(line.total), _hours(line.total), _percent(line.activity_percent)]
+        )
+    writer.writerow(
+        ["Total", ""]
+        + [clock(seconds) if seconds else "" for _, seconds in sheet.day_totals]
+        + [clock(sheet.total), _hours(sheet.total), _percent(sheet.activity_percent)]
+    )
+    # A byte order mark, so spreadsheet programs read the names as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def timesheet_xlsx(sheet: Timesheet, heading: ExportHeading) -> bytes:
+    book = Workbook()
+    page = book.active
+    page.title = "Timesheet"
+    page.append([heading.title])
+    page.append([f"{heading.company}, {sheet.period.title}, days in {heading.timezone}"])
+    page.append([])
+    days = sheet.period.days
+    page.append(
+        [heading.first_column, heading.second_column, *days, "Total", "Total hours", "Activity %"]
+    )
+    header_row = page.max_row
+    for line, cells in sheet.rows:
+        page.append(
+            [line.label, line.detail]
+            + [seconds / SECONDS_PER_DAY if seconds else None for seconds in cells]
+            + [line.total / SECONDS_PER_DAY, round(line.total / 3600, 2), line.activity_percent]
+        )
+    page.append(
+        ["Total", None]
+        + [seconds / SECONDS_PER_DAY if seconds else None for _, seconds in sheet.day_totals]
+        + [sheet.total / SECONDS_PER_DAY, round(sheet.total / 3600, 2), sheet.activity_percent]
+    )
+    first_day, total_column = 3, 3 + len(days)
+    for row in page.iter_rows(min_row=header_row, max_row=page.max_row):
+        for cell in row:
+            if cell.row == header_row and first_day <= cell.column < total_column:
+                cell.number_format = "ddd d mmm yyyy"
+            elif cell.row > header_row and first_day <= cell.column <= total_column:
+                cell.number_format = "[h]:mm:ss"
+    for cell in page[header_row] + page[page.max_row]:
+        cell.font = Font(bold=True)
+    page["A1"].font = Font(bold=True, size=14)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def timesheet_pdf(sheet: Timesheet, heading: ExportHeading) -> bytes:
+    styles = getSampleStyleSheet()
+    days = sheet.period.days
+    rows: list[list[str]] = [
+        [heading.first_column, heading.second_column]
+        + [f"{day:%a} {day.day} {day:%b}" for day in days]
+        + ["Total", "Activity"]
+    ]
+    for line, cells in sheet.rows:
+        rows.append(
+            [line.label, line.detail]
+            + [clock(seconds) if seconds else "" for seconds in cells]
+            + [clock(line.total), _percent(line.activity_percent)]
+        )
+    rows.append(
+        ["Total", ""]
+        + [clock(seconds) if seconds else "" for _, seconds in sheet.day_totals]
+        + [clock(sheet.total), _percent(sheet.activity_percent)]
+    )
+    table = Table(rows, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+                ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8),
+                ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.grey),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, colors.whitesmoke]),
+            ]
+        )
+    )
+    out = io.BytesIO()
+    document = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=heading.title,
+        author=heading.company,
+    )
+    document.build(
+        [
+            Paragraph(heading.title, styles["Title"]),
+            Paragraph(
+                f"{heading.company}, {sheet.period.title}, days in {heading.timezone}",
+                styles["Normal"],
+            ),
+            Spacer(1, 6 * mm),
+            table,
+            Spacer(1, 12 * mm),
+            Paragraph("Approved by: ____________________   Date: ____________", styles["Normal"]),
+        ]
+    )
+    return out.getvalue()
