@@ -22,6 +22,12 @@ OPTIONAL_CATEGORIES: tuple[OptionalCategory, ...] = (
         description="Occasional news about WorkLens: releases, events, tips.",
     ),
     OptionalCategory(
+        slug="weekly_summary",
+        label="Weekly summary",
+        description="For owners and managers: every Monday, last week's time of the people "
+        "you see, per member and day.",
+    ),
+    OptionalCategory(
         slug="new_features",
         label="New features",
         description="A short note when a feature you can use arrives in WorkLens.",

@@ -1,0 +1,71 @@
+"""Writes for timesheets: the weekly summary e-mail to owners and managers who asked for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from worklens_server.companies.models import Member
+from worklens_server.formatting import clock
+from worklens_server.notifications.selectors import list_opted_in_users
+from worklens_server.notifications.services import send_email
+from worklens_server.reports.selectors import company_today
+from worklens_server.timesheets.periods import Period, week_of
+from worklens_server.timesheets.selectors import get_team_timesheet
+
+WEEKLY_SUMMARY = "weekly_summary"
+
+
+def last_week(*, timezone_name: str, now: dt.datetime) -> Period:
+    """The week before the one `now` falls in, in the company's zone."""
+    return week_of(company_today(timezone_name=timezone_name, now=now) - dt.timedelta(days=7))
+
+
+def send_weekly_summaries(
+    *, week_of_day: dt.date | None = None, now: dt.datetime | None = None
+) -> int:
+    """Queue the summary of a week (last week in each company's zone, unless `week_of_day`
+    names one) to every owner and manager who opted in; the figures are their team timesheet's
+    (the same selector as the page). Returns how many were queued."""
+    now = now or timezone.now()
+    viewers = (
+        Member.objects.filter(
+            role__in=(Member.Role.OWNER, Member.Role.MANAGER),
+            user__in=list_opted_in_users(category=WEEKLY_SUMMARY),
+        )
+        .select_related("user", "company")
+        .order_by("company__name", "user__email")
+    )
+    sent = 0
+    for viewer in viewers:
+        zone = viewer.company.timezone
+        period = week_of(week_of_day) if week_of_day else last_week(timezone_name=zone, now=now)
+        sheet = get_team_timesheet(viewer=viewer, period=period)
+        rows = [
+            {
+                "name": line.label,
+                "email": line.detail,
+                "total": clock(line.total),
+                "activity": "" if line.activity_percent is None else f"{line.activity_percent} %",
+            }
+            for line in sheet.lines
+            if line.total
+        ]
+        send_email(
+            to=viewer.user.email,
+            template=WEEKLY_SUMMARY,
+            category=WEEKLY_SUMMARY,
+            user=viewer.user,
+            context={
+                "company": viewer.company.name,
+                "timezone": zone,
+                "period": period.title,
+                "rows": rows,
+                "total": clock(sheet.total),
+                "timesheet_path": reverse("timesheets:team") + "?" + period.query,
+            },
+        )
+        sent += 1
+    return sent
