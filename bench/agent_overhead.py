@@ -4,6 +4,9 @@ Run from the repository root with the dev virtual environment:
 
     .venv/bin/python bench/agent_overhead.py [--minutes 10] [--profile DIR]
 
+The server runs from the dev environment; the agent from `.venv-agent`, which holds only the
+agent's pins (made on first use, as scripts/demo.sh does), so it is measured as installed.
+
 It starts everything itself, in a temporary directory: a virtual desktop (Xvfb 1920x1080 and
 openbox) with two text-editor windows (Tk), the real server (`worklens-server serve`, SQLite), and
 the real agent (`worklens-agent run`, enrolled with that server) tracking with the product's
@@ -52,6 +55,12 @@ from worklens_agent.recording.screenshots import capture_timings
 from worklens_agent.settings import Key
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+#: The agent runs from an environment of its own pins only (requirements/agent.txt, what
+#: scripts/demo.sh installs for employees), not from the dev environment: there, tools such as
+#: import-linter bring click and rich, which httpx then imports for its command line, 11 MB
+#: that no installed agent carries.
+AGENT_VENV = ROOT / ".venv-agent"
 TYPING_EVERY_S = 3.0
 SWITCH_EVERY_S = 30.0
 START_TIMEOUT_S = 60.0
@@ -280,6 +289,14 @@ def summarise_profile(raw: Path, top: int = 25) -> str:
 # --- the run -------------------------------------------------------------------------------------
 
 
+def agent_environment() -> Path:
+    """`.venv-agent`, made or brought up to date from requirements/agent.txt as demo.sh does."""
+    script = "source scripts/lib/common.sh && ensure_venv .venv-agent requirements/agent.txt "
+    script += "packages/wire packages/agent"
+    subprocess.run(["bash", "-c", script], cwd=ROOT, check=True, stdout=sys.stderr)
+    return AGENT_VENV
+
+
 def measure(minutes: float, profile: Path | None) -> dict[str, object]:
     seconds = minutes * 60
     with tempfile.TemporaryDirectory(prefix="worklens-agent-bench-") as tmp:
@@ -308,7 +325,7 @@ def measure(minutes: float, profile: Path | None) -> dict[str, object]:
                 "WORKLENS_AGENT_HOME": str(home),
                 "WORKLENS_SCREENSHOT_HOLD_SECONDS": "0",
             }
-            agent = [str(BIN / "worklens-agent")]
+            agent = [str(agent_environment() / "bin" / "worklens-agent")]
             run_checked([*agent, "enroll", url, demo["enrollment_codes"][0]], agent_env)
             xdotool(display, "search", "--name", titles[0], "windowactivate", "--sync")
             with started([*agent, "run"], agent_env, work / "agent.log") as pid:
