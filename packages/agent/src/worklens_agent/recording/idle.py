@@ -121,6 +121,17 @@ def _entry(conn: Transaction, entry_id: uuid.UUID) -> TimeEntry:
     return entry
 
 
+def _carried_on(entry: TimeEntry, start: dt.datetime) -> TimeEntry:
+    """A new entry from `start` on the same work (project, task and notes) as `entry`."""
+    return TimeEntry(
+        id=new_id(),
+        started_at=start,
+        project_id=entry.project_id,
+        task_id=entry.task_id,
+        notes=entry.notes,
+    )
+
+
 def _item_end(item: ActivitySlot | AppSpan | ScreenshotRecord) -> dt.datetime:
     if isinstance(item, ActivitySlot):
         return item.started_at + dt.timedelta(seconds=item.length_seconds)
@@ -217,13 +228,7 @@ def begin_idle(store: Store, *, last_input: dt.datetime, now: dt.datetime) -> Id
             start = max(start, next_whole_second(sent))
         if start >= whole_second(now):
             return None
-        idle = TimeEntry(
-            id=new_id(),
-            started_at=start,
-            project_id=entry.project_id,
-            task_id=entry.task_id,
-            notes=entry.notes,
-        )
+        idle = _carried_on(entry, start)
         record_in(conn, entry.model_copy(update={"stopped_at": start}), now=now)
         record_in(conn, idle, now=now)
         set_open_entry_in(conn, idle.id)
@@ -239,13 +244,7 @@ def _end_in(conn: Transaction, row: PeriodRow, *, at: dt.datetime, now: dt.datet
     idle = _entry(conn, row.idle_entry_id)
     if open_entry_id_in(conn) == row.idle_entry_id:
         end = min(max(whole_second(at), idle.started_at), max(whole_second(now), idle.started_at))
-        after = TimeEntry(
-            id=new_id(),
-            started_at=end,
-            project_id=idle.project_id,
-            task_id=idle.task_id,
-            notes=idle.notes,
-        )
+        after = _carried_on(idle, end)
         record_in(conn, idle.model_copy(update={"stopped_at": end}), now=now)
         record_in(conn, after, now=now)
         set_open_entry_in(conn, after.id)
