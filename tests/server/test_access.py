@@ -25,7 +25,10 @@ HOW TO ADD A RULE for a new route (the failure message names the route):
   URL parameter to one of the object kinds in ``target_ids`` of access_world.py (member, team,
   device, invitation, screenshot); add a kind there when your object is new. Use
   ``method="post"`` and ``data={...}`` for actions. ``allowed`` names who must get through
-  (default: the owner of company A).
+  (default: the owner of company A; "manager_2_a" is the manager of the target's team). A
+  data value "a:team_1" or "b:employee_2" is replaced by the id of that object of company A or
+  B, to try other teams' and companies' ids in the form's body too. ``stores`` names a counter
+  of ROWS: every refused request must leave it as it was, the allowed one must change it.
 - a page without an object: ``SignedIn(allowed=ALL | {"owner"} ...)``: roles that get the page;
   the others must get 403. Anonymous users are sent to the login page.
 - an agent API route: ``DeviceToken(method=...)``: refused without a token and with a revoked one.
@@ -35,6 +38,7 @@ HOW TO ADD A RULE for a new route (the failure message names the route):
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -42,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from access_world import Side, make_side, target_ids
+from access_world import POLICY_FORM, ROWS, Side, make_side, target_ids
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -50,6 +54,7 @@ from server_testkit import device_info
 
 from worklens_server.companies.models import Member
 from worklens_server.devices.services import enroll_device, issue_enrollment_code, revoke_device
+from worklens_server.policies.services import update_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +104,10 @@ class Obj:
     params: dict[str, str]
     method: str = "get"
     data: dict[str, str] = field(default_factory=dict)
-    allowed: str = "owner_a"
+    allowed: tuple[str, ...] = ("owner_a",)
+    stores: str = ""
+    #: A page that shows on GET what its POST changes: refused on GET too.
+    also_get: bool = False
 
 
 RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
@@ -153,6 +161,24 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
     "company/settings/": SignedIn(allowed=frozenset({"owner"})),
     # The company's collection policy, changed by its owners only (no object id: their company).
     "company/policy/": SignedIn(allowed=frozenset({"owner"})),
+    "company/policy/history/": SignedIn(allowed=frozenset({"owner"})),
+    # A team's and a member's collection settings: owners, and the managers of the team.
+    "teams/<uuid:team_id>/policy/": Obj(
+        {"team_id": "team"},
+        method="post",
+        data=POLICY_FORM,
+        allowed=("owner_a", "manager_2_a"),
+        stores="policy",
+        also_get=True,
+    ),
+    "members/<uuid:member_id>/policy/": Obj(
+        {"member_id": "member"},
+        method="post",
+        data=POLICY_FORM,
+        allowed=("owner_a", "manager_2_a"),
+        stores="policy",
+        also_get=True,
+    ),
     # What cookies the site sets: the same text for everyone.
     "cookies/": Public(),
     # One member's day (timesheet, screenshots, apps and URLs); ?day= picks the day.
@@ -174,7 +200,10 @@ RULES: dict[str, Public | DeviceToken | SignedIn | Obj] = {
 def sides() -> tuple[Side, Side]:
     # Logins go through force_login; the twelve users are cheap to create with the server tests'
     # quick Argon2 (conftest.py).
-    return make_side("a"), make_side("b")
+    a, b = make_side("a"), make_side("b")
+    for side in (a, b):  # so that a manager's policy form has something to change
+        update_policy(company=side.company, managers_may_change=["capture_titles"])
+    return a, b
 
 
 def walk_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
@@ -198,17 +227,33 @@ def build_url(route: str, values: dict[str, str]) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", fill, route)
 
 
-def request(client: Client, method: str, url: str, data: dict[str, str] | None = None) -> Any:
-    """One request whose writes are rolled back afterwards."""
+def request(
+    client: Client, method: str, url: str, data: dict[str, str] | None = None, stores: str = ""
+) -> Any:
+    """One request whose writes are rolled back afterwards. With `stores`, the response's
+    `stored` says whether that counter of rows changed."""
     with transaction.atomic():
+        before = ROWS[stores]() if stores else None
         if method == "get":
             response = client.get(url)
         elif method == "put":
             response = client.put(url, data="{}", content_type="application/json")
         else:
             response = client.post(url, data or {})
+        response.stored = stores and ROWS[stores]() != before
         transaction.set_rollback(True)
     return response
+
+
+def _fill(data: dict[str, str], a: Side, b: Side) -> dict[str, str]:
+    """The form's data with "a:team_1"-like values replaced by those objects' ids."""
+    sides = {"a": a, "b": b}
+    filled = {}
+    for name, value in data.items():
+        side, _, attribute = value.partition(":")
+        obj = getattr(sides[side], attribute, None) if side in sides else None
+        filled[name] = str(obj.pk) if obj is not None else value
+    return filled
 
 
 def as_member(member: Member | None) -> Client:
@@ -234,17 +279,23 @@ def test_every_route_has_an_access_rule() -> None:
 
 def _check_object_rule(route: str, rule: Obj, a: Side, b: Side, ids: dict[str, str]) -> None:
     url = build_url(route, {param: ids[kind] for param, kind in rule.params.items()})
-    for name, outsider in b.everyone.items():
-        status = request(as_member(outsider), rule.method, url, rule.data).status_code
-        assert status == 404, f"{rule.method.upper()} {route} by company B's {name}: {status}"
-    for name, member in (("employee_1", a.employee_1), ("manager_1", a.manager_1)):
-        status = request(as_member(member), rule.method, url, rule.data).status_code
-        assert status in (403, 404), f"{rule.method.upper()} {route} by A's {name}: {status}"
-    status = request(as_member(None), rule.method, url, rule.data).status_code
+    data = _fill(rule.data, a, b)
+    methods = (rule.method, "get") if rule.also_get else (rule.method,)
+    for (name, outsider), method in itertools.product(b.everyone.items(), methods):
+        response = request(as_member(outsider), method, url, data, rule.stores)
+        assert response.status_code == 404, f"{route} by company B's {name}: {response.status_code}"
+        assert not response.stored, f"{route} by company B's {name} stored rows"
+    for name, method in itertools.product(("employee_1", "manager_1"), methods):
+        response = request(as_member(getattr(a, name)), method, url, data, rule.stores)
+        assert response.status_code in (403, 404), f"{route} by A's {name}: {response.status_code}"
+        assert not response.stored, f"{route} by A's {name} stored rows"
+    status = request(as_member(None), rule.method, url, data).status_code
     assert status in (302, 401, 403, 404), f"{route} anonymously: {status}"
-    allowed = {"owner_a": a.owner}[rule.allowed]
-    status = request(as_member(allowed), rule.method, url, rule.data).status_code
-    assert status in GOT_THROUGH, f"{route} by A's owner: {status}"
+    for name in rule.allowed:
+        allowed = {"owner_a": a.owner, "manager_2_a": a.manager_2}[name]
+        response = request(as_member(allowed), rule.method, url, data, rule.stores)
+        assert response.status_code in GOT_THROUGH, f"{route} by {name}: {response.status_code}"
+        assert response.stored or not rule.stores, f"{route} by {name} stored nothing"
 
 
 def _visible_emails(viewer_name: str, side: Side) -> set[str]:
