@@ -5,8 +5,9 @@ policy write, and so does deleting such a team. The teams and members pages belo
 companies app, which knows nothing of policies; these receivers keep the rule that the version
 an agent gets goes up whenever what applies to its member changes.
 
-Deletions that take the member or the whole company with them change nothing anyone will read,
-and write nothing: a row added in the middle of a company's deletion would outlive it.
+Deletions that take the member (or their account) or the whole company with them change nothing
+anyone will read, and write nothing: a row added in the middle of a company's deletion would
+outlive it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
+from worklens_server.accounts.models import User
 from worklens_server.companies.models import Company, Member, Team, TeamMembership
 from worklens_server.policies.models import PolicyOverride
 from worklens_server.policies.services import bump_version, record_team_settings_gone
@@ -42,7 +44,7 @@ def membership_saved(sender: Any, instance: TeamMembership, created: bool, **kwa
 
 def membership_deleted(sender: Any, instance: TeamMembership, **kwargs: Any) -> None:
     # A deleted team's settings go with it: override_deleted records that once for everyone.
-    if _origin_model(kwargs.get("origin")) not in (Company, Member, Team):
+    if _origin_model(kwargs.get("origin")) not in (Company, User, Member, Team):
         _team_changed(instance.team_id)
 
 
