@@ -59,20 +59,22 @@ def test_owner_changes_the_policy_in_the_browser(tmp_path: Path) -> None:
             expect(owner.locator("#new-version-note")).to_contain_text("within 5 minutes")
             preview = owner.locator("#policy-preview")
             expect(preview).to_contain_text("What members read now")
+            # The policy's own fields, not the "managers may change" boxes of the same names.
+            fields = owner.locator("#policy-fields")
 
-            owner.get_by_label("Web addresses (URLs)").uncheck()
+            fields.get_by_label("Web addresses (URLs)").uncheck()
             expect(preview).to_contain_text("Not saved yet. Saving creates version 2.")
             expect(preview.locator("#not-collected")).to_contain_text("Web addresses (URLs)")
-            owner.get_by_label("Private apps").fill("KeePassXC\n\nSignal\n")
+            fields.get_by_label("Private apps").fill("KeePassXC\n\nSignal\n")
             expect(preview).to_contain_text(
                 "no screenshot is taken while one of these is in front: KeePassXC, Signal"
             )
-            owner.get_by_label("Activity slot length").fill("2")
-            owner.get_by_label("Activity slot length").blur()
+            fields.get_by_label("Activity slot length").fill("2")
+            fields.get_by_label("Activity slot length").blur()
             expect(preview.locator("#preview-errors")).to_be_visible()
             expect(preview).to_contain_text("greater than or equal to 5")
-            owner.get_by_label("Activity slot length").fill("300")
-            owner.get_by_label("Activity slot length").blur()
+            fields.get_by_label("Activity slot length").fill("300")
+            fields.get_by_label("Activity slot length").blur()
             expect(preview).to_contain_text("in every 5 minutes")
 
             for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
@@ -82,7 +84,9 @@ def test_owner_changes_the_policy_in_the_browser(tmp_path: Path) -> None:
 
             owner.get_by_role("button", name="Save as a new version").click()
             expect(owner.locator(".messages")).to_contain_text("Saved as version 2.")
-            expect(owner.get_by_label("Private apps")).to_have_value("KeePassXC\nSignal")
+            expect(owner.locator("#policy-fields").get_by_label("Private apps")).to_have_value(
+                "KeePassXC\nSignal"
+            )
 
             served = httpx.get(
                 f"{server.url}/api/v1/policy", headers={"Authorization": f"Bearer {token}"}

@@ -1,6 +1,7 @@
 """The two companies of the access test (test_access.py): each with an owner, two managers (of
-teams 1 and 2) and one employee in each team, every one with an enrolled device; and the objects
-of a company's team 2 that the object URLs name."""
+teams 1 and 2) and one employee in each team, every one with an enrolled device; the objects
+of a company's team 2 that the object URLs name; and the counters of rows a refused request must
+leave as they were."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from worklens_server.companies.services import (
 from worklens_server.devices.models import Device
 from worklens_server.devices.services import enroll_device, issue_enrollment_code
 from worklens_server.invitations.models import Invitation
+from worklens_server.policies.models import Policy as PolicyRow
+from worklens_server.policies.models import PolicyChange, PolicyOverride
 
 
 @dataclass
@@ -108,3 +111,22 @@ def target_ids(side: Side) -> dict[str, str]:
         "device": str(device.pk),
         "invitation": str(invitation.pk),
     }
+
+
+#: What a request that `stores` may write: counted before and after it, inside its transaction.
+ROWS = {
+    "policy": lambda: (
+        PolicyOverride.objects.count(),
+        PolicyChange.objects.count(),
+        sum(PolicyRow.objects.values_list("version", flat=True)),
+    )
+}
+#: A team's or member's policy form: titles switched off (the ids in the body must not matter).
+POLICY_FORM = {
+    "version": "1",
+    "capture_titles": "off",
+    "team": "b:team_2",
+    "team_id": "a:team_1",
+    "member": "b:employee_2",
+    "member_id": "a:employee_1",
+}

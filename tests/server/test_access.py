@@ -25,7 +25,10 @@ HOW TO ADD A RULE for a new route (the failure message names the route):
   URL parameter to one of the object kinds in ``target_ids`` of access_world.py (member, team,
   device, invitation, screenshot); add a kind there when your object is new. Use
   ``method="post"`` and ``data={...}`` for actions. ``allowed`` names who must get through
-  (default: the owner of company A).
+  (default: the owner of company A; "manager_2_a" is the manager of the target's team). A
+  data value "a:team_1" or "b:employee_2" is replaced by the id of that object of company A or
+  B, to try other teams' and companies' ids in the form's body too. ``stores`` names a counter
+  of ROWS: every refused request must leave it as it was, the allowed one must change it.
 - a page without an object: ``SignedIn(allowed=ALL | {"owner"} ...)``: roles that get the page;
   the others must get 403. Anonymous users are sent to the login page.
 - objects named in the query string or in a form's body are checked like those in the path:
@@ -38,32 +41,33 @@ HOW TO ADD A RULE for a new route (the failure message names the route):
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
-from access_world import Side, make_side, target_ids
-from django.db import transaction
+from access_rules import (
+    DeviceToken,
+    Obj,
+    Public,
+    Rule,
+    SignedIn,
+    as_member,
+    build_url,
+    check_device_rule,
+    check_object_rule,
+    check_signed_in_rule,
+    request,
+)
+from access_world import POLICY_FORM, Side, make_side, target_ids
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from server_testkit import device_info
 
-from worklens_server.companies.models import Member
 from worklens_server.devices.services import enroll_device, issue_enrollment_code, revoke_device
+from worklens_server.policies.services import update_policy
 
 pytestmark = pytest.mark.django_db
 
-ALL = frozenset({"owner", "manager", "employee"})
-#: Statuses that mean a request was let in: done, redirected after the action, or refused only
-#: for its (deliberately empty) form data.
-GOT_THROUGH = frozenset({200, 204, 302, 400, 405, 409})
-
-# Routes this test does not check, and why. Keep it short: everything else needs a rule.
 EXCLUDED_PREFIXES = (
     # allauth's own account pages (login, logout, password reset, e-mail management): they act on
     # the signed-in user only and are covered by allauth's own tests.
@@ -72,50 +76,6 @@ EXCLUDED_PREFIXES = (
     "static/",
 )
 
-
-@dataclass(frozen=True)
-class Public:
-    """Anyone may open it; it shows nobody's data without a credential in the request."""
-
-    method: str = "get"
-    anonymous_status: int = 200
-
-
-@dataclass(frozen=True)
-class DeviceToken:
-    """Agent API: the device token is the credential, and it alone decides the company."""
-
-    method: str = "get"
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    """A dashboard page without an object in its URL, for these roles (others get 403)."""
-
-    allowed: frozenset[str] = ALL
-    method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
-    #: URL parameters that are not objects (a file format), with the value to use.
-    fixed: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Obj:
-    """A dashboard URL naming objects: URL parameter -> object kind (see target_ids)."""
-
-    params: dict[str, str]
-    method: str = "get"
-    data: dict[str, str] = field(default_factory=dict)
-    allowed: str = "owner_a"
-    #: Query string parameter -> object kind.
-    query: dict[str, str] = field(default_factory=dict)
-    #: Form field -> object kind (added to `data`).
-    ids: dict[str, str] = field(default_factory=dict)
-    #: URL parameters that are not objects (a file format), with the value to use.
-    fixed: dict[str, str] = field(default_factory=dict)
-
-
-Rule = Public | DeviceToken | SignedIn | Obj
 
 RULES: dict[str, Rule | tuple[Rule, ...]] = {
     # The API's published schema and docs describe endpoints, not anybody's data.
@@ -168,6 +128,24 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "company/settings/": SignedIn(allowed=frozenset({"owner"})),
     # The company's collection policy, changed by its owners only (no object id: their company).
     "company/policy/": SignedIn(allowed=frozenset({"owner"})),
+    "company/policy/history/": SignedIn(allowed=frozenset({"owner"})),
+    # A team's and a member's collection settings: owners, and the managers of the team.
+    "teams/<uuid:team_id>/policy/": Obj(
+        {"team_id": "team"},
+        method="post",
+        data=POLICY_FORM,
+        allowed=("owner_a", "manager_2_a"),
+        stores="policy",
+        also_get=True,
+    ),
+    "members/<uuid:member_id>/policy/": Obj(
+        {"member_id": "member"},
+        method="post",
+        data=POLICY_FORM,
+        allowed=("owner_a", "manager_2_a"),
+        stores="policy",
+        also_get=True,
+    ),
     # What cookies the site sets: the same text for everyone.
     "cookies/": Public(),
     # One member's day (timesheet, screenshots, apps and URLs); ?day= picks the day.
@@ -206,7 +184,10 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
 def sides() -> tuple[Side, Side]:
     # Logins go through force_login; the twelve users are cheap to create with the server tests'
     # quick Argon2 (conftest.py).
-    return make_side("a"), make_side("b")
+    a, b = make_side("a"), make_side("b")
+    for side in (a, b):  # so that a manager's policy form has something to change
+        update_policy(company=side.company, managers_may_change=["capture_titles"])
+    return a, b
 
 
 def walk_routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
@@ -222,38 +203,6 @@ def checked_routes() -> list[str]:
     return [route for route in routes if not route.startswith(EXCLUDED_PREFIXES)]
 
 
-def build_url(route: str, values: dict[str, str]) -> str:
-    def fill(match: re.Match[str]) -> str:
-        return values[match.group(1)]
-
-    assert not route.startswith("^"), f"{route}: regex routes need a rule written by hand"
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", fill, route)
-
-
-def request(client: Client, method: str, url: str, data: dict[str, str] | None = None) -> Any:
-    """One request whose writes are rolled back afterwards."""
-    with transaction.atomic():
-        if method == "get":
-            response = client.get(url)
-        elif method == "put":
-            response = client.put(url, data="{}", content_type="application/json")
-        else:
-            response = client.post(url, data or {})
-        transaction.set_rollback(True)
-    return response
-
-
-def as_member(member: Member | None) -> Client:
-    client = Client(raise_request_exception=False)
-    if member is not None:
-        client.force_login(member.user)
-    return client
-
-
-def role_of(member: Member) -> str:
-    return str(member.role)
-
-
 def test_every_route_has_an_access_rule() -> None:
     missing = [route for route in checked_routes() if route not in RULES]
     assert not missing, (
@@ -264,82 +213,6 @@ def test_every_route_has_an_access_rule() -> None:
     assert not stale, f"RULES names routes that no longer exist: {stale}"
 
 
-def _check_object_rule(route: str, rule: Obj, a: Side, b: Side, ids: dict[str, str]) -> None:
-    url = build_url(route, {param: ids[kind] for param, kind in rule.params.items()} | rule.fixed)
-    if rule.query:
-        url += "?" + urlencode({name: ids[kind] for name, kind in rule.query.items()})
-    data = {**rule.data, **{name: ids[kind] for name, kind in rule.ids.items()}}
-    rule = replace(rule, data=data)
-    for name, outsider in b.everyone.items():
-        status = request(as_member(outsider), rule.method, url, rule.data).status_code
-        assert status == 404, f"{rule.method.upper()} {route} by company B's {name}: {status}"
-    for name, member in (("employee_1", a.employee_1), ("manager_1", a.manager_1)):
-        status = request(as_member(member), rule.method, url, rule.data).status_code
-        assert status in (403, 404), f"{rule.method.upper()} {route} by A's {name}: {status}"
-    status = request(as_member(None), rule.method, url, rule.data).status_code
-    assert status in (302, 401, 403, 404), f"{route} anonymously: {status}"
-    allowed = {"owner_a": a.owner}[rule.allowed]
-    status = request(as_member(allowed), rule.method, url, rule.data).status_code
-    assert status in GOT_THROUGH, f"{route} by A's owner: {status}"
-
-
-def _visible_emails(viewer_name: str, side: Side) -> set[str]:
-    """Who each persona may see, written out (not computed by the code under test)."""
-    people = side.everyone
-    visible = {
-        "owner": set(people),
-        "manager_1": {"manager_1", "employee_1"},
-        "manager_2": {"manager_2", "employee_2"},
-        "employee_1": {"employee_1"},
-        "employee_2": {"employee_2"},
-    }[viewer_name]
-    return {people[name].user.email for name in visible}
-
-
-def _body_text(response: Any) -> str:
-    """What a response shows, for the leak check: a zip download (the personal export) is
-    unpacked, so a name inside one of its files counts too."""
-    raw = b"".join(response.streaming_content) if response.streaming else response.content
-    if response.get("Content-Type") == "application/zip":
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            raw = b"\n".join(archive.read(name) for name in archive.namelist())
-    return raw.decode(errors="replace")
-
-
-def _check_signed_in_rule(route: str, rule: SignedIn, a: Side, b: Side) -> None:
-    url = build_url(route, rule.fixed)
-    anonymous = request(as_member(None), rule.method, url, rule.data)
-    assert anonymous.status_code == 302, f"{route} anonymously: {anonymous.status_code}"
-    assert "/accounts/login/" in anonymous["Location"]
-    all_emails = {m.user.email for side in (a, b) for m in side.everyone.values()}
-    for side in (a, b):
-        for name, member in side.everyone.items():
-            response = request(as_member(member), rule.method, url, rule.data)
-            status = response.status_code
-            if role_of(member) in rule.allowed:
-                assert status in GOT_THROUGH, f"{route} by {name}: {status}"
-            else:
-                assert status == 403, f"{route} by {name} ({member.role}): {status}"
-            body = _body_text(response)
-            leaked = {e for e in all_emails - _visible_emails(name, side) if e in body}
-            assert not leaked, f"{route} shows {name} of {side.company.name} {sorted(leaked)}"
-
-
-def _check_device_rule(route: str, rule: DeviceToken, a: Side, b: Side) -> None:
-    url = build_url(route, {})
-    assert request(as_member(None), rule.method, url).status_code == 401, route
-    response = request(Client(HTTP_AUTHORIZATION="Bearer not-a-real-token"), rule.method, url)
-    assert response.status_code == 401, f"{route} with a made-up token: {response.status_code}"
-    a_emails = {m.user.email for m in a.everyone.values()}
-    # A token of company B never yields company A's data.
-    enrollment = enroll_device(code=issue_enrollment_code(member=b.employee_1), info=device_info())
-    response = request(Client(HTTP_AUTHORIZATION=f"Bearer {enrollment.token}"), rule.method, url)
-    body = response.content.decode(errors="replace")
-    assert response.status_code < 500, f"{route} with a valid token: {response.status_code}"
-    assert "Project of a" not in body, route
-    assert not any(email in body for email in a_emails), route
-
-
 def test_every_route_obeys_its_access_rule(sides: tuple[Side, Side]) -> None:
     a, b = sides
     ids = target_ids(a)
@@ -347,11 +220,11 @@ def test_every_route_obeys_its_access_rule(sides: tuple[Side, Side]) -> None:
     for route in checked_routes():
         for rule in _rules(route):
             if isinstance(rule, Obj):
-                _check_object_rule(route, rule, a, b, ids)
+                check_object_rule(route, rule, a, b, ids)
             elif isinstance(rule, SignedIn):
-                _check_signed_in_rule(route, rule, a, b)
+                check_signed_in_rule(route, rule, a, b)
             elif isinstance(rule, DeviceToken):
-                _check_device_rule(route, rule, a, b)
+                check_device_rule(route, rule, a, b)
             else:
                 url = build_url(route, {"token": "forged-token"})
                 status = request(as_member(None), rule.method, url).status_code

@@ -85,7 +85,9 @@ def test_owner_saves_a_new_version_which_the_agent_gets(
 
     html = saved.content.decode()
     assert saved.redirect_chain == [(URL, 302)]
-    assert "Saved as version 2. Every member is asked to acknowledge it" in html
+    assert (
+        "Saved as version 2. Every member whose policy changed is asked to acknowledge it" in html
+    )
     assert "Window titles." in html  # the text members now read lists it as switched off
     expected = Policy(version=2, **changes)
     assert policy_of(world) == expected

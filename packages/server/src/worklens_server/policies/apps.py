@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PoliciesConfig(AppConfig):
     name = "worklens_server.policies"
     label = "policies"
+
+    def ready(self) -> None:
+        from worklens_server.policies import signals
+
+        signals.connect()

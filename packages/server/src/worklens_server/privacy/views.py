@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from worklens_server.accounts.models import User
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_member_for_user, get_owned_membership
+from worklens_server.policies.history import list_policy_history_about
+from worklens_server.policies.selectors import get_policy_status
 from worklens_server.privacy import deletion
 from worklens_server.privacy.export import write_personal_export
 from worklens_server.privacy.forms import PasswordConfirmationForm, PersonalDetailsForm
@@ -75,6 +77,13 @@ def collected(request: HttpRequest) -> HttpResponse:
             return render(request, "reports/bad_input.html", {"message": str(exc)}, status=400)
         context["member_day"] = get_member_day(member=member, day=day)
         context["devices"] = member.devices.order_by("enrolled_at")
+        # The policy that applies to them, where each setting comes from, and its history.
+        state = get_policy_status(member_id=member.pk, company_id=member.company_id)
+        context["company"] = member.company
+        context["policy_state"] = state
+        context["policy"] = state.words
+        context["rows"] = state.resolved.rows()
+        context["history"] = list_policy_history_about(member=member)
     return render(request, "privacy/collected.html", context)
 
 
