@@ -18,12 +18,12 @@ from worklens_server.companies.services import (
     add_member,
     add_team_member,
     create_company,
-    create_project,
     create_team,
 )
 from worklens_server.devices.models import Device
 from worklens_server.devices.services import enroll_device, issue_enrollment_code
 from worklens_server.invitations.models import Invitation
+from worklens_server.projects.services import create_project
 
 
 @dataclass
@@ -56,7 +56,7 @@ def make_side(prefix: str) -> Side:
 
     owner_user = user("owner")
     company = create_company(name=f"Company {prefix}", owner=owner_user)
-    create_project(company=company, name=f"Project of {prefix}")
+    create_project(company=company, name=f"Project of {prefix}", everyone=True)
     owner = Member.objects.get(company=company, user=owner_user)
     people = {
         name: add_member(company=company, user=user(name), role=role)

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from worklens_server.companies.models import Project, Task
 from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.ingest.errors import (
     AheadOfTheClock,
@@ -17,6 +16,7 @@ from worklens_server.ingest.errors import (
     UnknownReference,
 )
 from worklens_server.ingest.services.rows import MAX_VARIABLES, Adapters, as_uuid
+from worklens_server.projects.models import Project, Task
 from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, UploadBatch
 
 #: How far ahead of the server's clock an item may end: agents' clocks drift a little, and a slot
