@@ -23,7 +23,7 @@ from worklens_server.companies.services import (
 from worklens_server.devices.models import Device
 from worklens_server.devices.services import enroll_device, issue_enrollment_code
 from worklens_server.invitations.models import Invitation
-from worklens_server.projects.services import create_project
+from worklens_server.projects.services import assign_member_by, create_project, create_project_by
 
 
 @dataclass
@@ -88,7 +88,8 @@ def make_side(prefix: str) -> Side:
 
 
 def target_ids(side: Side) -> dict[str, str]:
-    """The objects of `side`'s team 2, by kind: what goes into each URL parameter."""
+    """The objects of `side`'s team 2, by kind: what goes into each URL parameter. Team 2's
+    project is one only team 2's employee is assigned to, so team 1's manager does not manage it."""
     invitation = Invitation.objects.create(
         company=side.company,
         email="invited@team2.example",
@@ -101,7 +102,11 @@ def target_ids(side: Side) -> dict[str, str]:
     device = Device.objects.get(member=side.employee_2)
     enrolled = enroll_device(code=issue_enrollment_code(member=side.employee_2), info=device_info())
     day = track_day(Client(), EnrolledDevice(enrolled.device.id, enrolled.token, side.employee_2))
+    project = create_project_by(actor=side.owner, name="Team 2's project", task_names=["Task"])
+    assign_member_by(actor=side.owner, project=project, member=side.employee_2)
     return {
+        "project": str(project.pk),
+        "task": str(project.tasks.get().pk),
         "screenshot": str(day.screenshot_ids[0]),
         "member": str(side.employee_2.pk),
         "team": str(side.team_2.pk),
