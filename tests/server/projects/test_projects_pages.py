@@ -158,15 +158,22 @@ def test_a_manager_loses_a_project_shared_with_another_team(world: World) -> Non
     assert "managed by the owners" in _row(manager.get("/projects/").content.decode(), project)
 
 
-def test_manager_removing_their_last_member_hands_the_project_back(world: World) -> None:
+@pytest.mark.parametrize("htmx", [False, True])
+def test_manager_removing_their_last_member_hands_the_project_back(
+    world: World, htmx: bool
+) -> None:
     owner_made = _create(_as(world.owner))
     _as(world.owner).post(f"/projects/{owner_made.pk}/members/", {"member": world.employee.pk})
     manager = _as(world.manager)
     assert manager.get(f"/projects/{owner_made.pk}/").status_code == 200
 
-    response = manager.post(f"/projects/{owner_made.pk}/members/{world.employee.pk}/remove/")
+    url = f"/projects/{owner_made.pk}/members/{world.employee.pk}/remove/"
+    response = manager.post(url, **(HTMX if htmx else {}))
 
-    assert response["Location"] == "/projects/"
+    if htmx:  # the page would no longer open: htmx is sent to the list instead
+        assert (response.status_code, response["HX-Redirect"]) == (204, "/projects/")
+    else:
+        assert response["Location"] == "/projects/"
     assert not Assignment.objects.exists()
     assert manager.get(f"/projects/{owner_made.pk}/").status_code == 404
 
