@@ -88,14 +88,18 @@ def _people(sizes: Sizes) -> dict[str, Any]:
     """People, teams, projects and devices, with the server's models."""
     from worklens_server.accounts.models import User
     from worklens_server.companies.models import Member, Team, TeamMembership
-    from worklens_server.companies.services import create_company, create_project
+    from worklens_server.companies.services import create_company
     from worklens_server.devices.models import Device
+    from worklens_server.projects.models import Project
+    from worklens_server.projects.services import create_project
 
     owner = User.objects.create(email="owner@dashboard.bench", full_name="Bench Owner")
     company = create_company(name="Dashboard bench", owner=owner, timezone="UTC")
     for number in range(PROJECTS):
         tasks = [f"Task {t + 1}" for t in range(TASKS_PER_PROJECT)]
-        create_project(company=company, name=f"Project {number + 1}", task_names=tasks)
+        create_project(
+            company=company, name=f"Project {number + 1}", task_names=tasks, everyone=True
+        )
     users = User.objects.bulk_create(
         User(email=f"member{n:04d}@dashboard.bench", full_name=f"Member {n:04d}")
         for n in range(sizes.members)
@@ -131,8 +135,6 @@ def _people(sizes: Sizes) -> dict[str, Any]:
         )
         for member in members
     )
-    from worklens_server.companies.models import Project
-
     work = [
         (project.id, task.id)
         for project in Project.objects.filter(company=company).prefetch_related("tasks")

@@ -19,7 +19,6 @@ from worklens_server.companies.services import (
     add_member,
     add_team_member,
     create_company,
-    create_project,
     create_team,
 )
 from worklens_server.devices.models import Device
@@ -27,6 +26,7 @@ from worklens_server.devices.services import enroll_device, issue_enrollment_cod
 from worklens_server.invitations.models import Invitation
 from worklens_server.policies.models import Policy as PolicyRow
 from worklens_server.policies.models import PolicyChange, PolicyOverride
+from worklens_server.projects.services import assign_member_by, create_project, create_project_by
 
 
 @dataclass
@@ -59,7 +59,7 @@ def make_side(prefix: str) -> Side:
 
     owner_user = user("owner")
     company = create_company(name=f"Company {prefix}", owner=owner_user)
-    create_project(company=company, name=f"Project of {prefix}")
+    create_project(company=company, name=f"Project of {prefix}", everyone=True)
     owner = Member.objects.get(company=company, user=owner_user)
     people = {
         name: add_member(company=company, user=user(name), role=role)
@@ -91,7 +91,8 @@ def make_side(prefix: str) -> Side:
 
 
 def target_ids(side: Side) -> dict[str, str]:
-    """The objects of `side`'s team 2, by kind: what goes into each URL parameter."""
+    """The objects of `side`'s team 2, by kind: what goes into each URL parameter. Team 2's
+    project is one only team 2's employee is assigned to, so team 1's manager does not manage it."""
     invitation = Invitation.objects.create(
         company=side.company,
         email="invited@team2.example",
@@ -104,7 +105,11 @@ def target_ids(side: Side) -> dict[str, str]:
     device = Device.objects.get(member=side.employee_2)
     enrolled = enroll_device(code=issue_enrollment_code(member=side.employee_2), info=device_info())
     day = track_day(Client(), EnrolledDevice(enrolled.device.id, enrolled.token, side.employee_2))
+    project = create_project_by(actor=side.owner, name="Team 2's project", task_names=["Task"])
+    assign_member_by(actor=side.owner, project=project, member=side.employee_2)
     return {
+        "project": str(project.pk),
+        "task": str(project.tasks.get().pk),
         "screenshot": str(day.screenshot_ids[0]),
         "member": str(side.employee_2.pk),
         "team": str(side.team_2.pk),

@@ -20,10 +20,10 @@ from worklens_server.companies.services import (
     add_member,
     add_team_member,
     create_company,
-    create_project,
     create_team,
 )
 from worklens_server.devices.services import enroll_device, issue_enrollment_code
+from worklens_server.projects.services import create_project
 
 PASSWORD = "correct horse battery staple"
 
@@ -124,8 +124,10 @@ def world(db: None) -> World:
     team = create_team(company=company, name="Support")
     add_team_member(team=team, member=manager, is_manager=True)
     add_team_member(team=team, member=employee)
-    project = create_project(company=company, name="Website", task_names=["Design", "Build"])
-    create_project(company=company, name="Support desk", task_names=["Tickets"])
+    project = create_project(
+        company=company, name="Website", task_names=["Design", "Build"], everyone=True
+    )
+    create_project(company=company, name="Support desk", task_names=["Tickets"], everyone=True)
 
     outsider_user = create_user(email="boss@other.example", password=PASSWORD, verified=True)
     outsider_company = create_company(name="Other Inc", owner=outsider_user)
@@ -135,7 +137,7 @@ def world(db: None) -> World:
         user=create_user(email="worker@other.example", password=PASSWORD, verified=True),
         role=Member.Role.EMPLOYEE,
     )
-    create_project(company=outsider_company, name="Secret plan", task_names=["Hide"])
+    create_project(company=outsider_company, name="Secret plan", task_names=["Hide"], everyone=True)
     return World(
         company=company,
         owner=owner,

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.test import Client
 
-from worklens_server.companies.models import Company, Member, Project, Team
+from worklens_server.companies.models import Company, Member, Team
 from worklens_server.ingest.models import ReceivedBatch
+from worklens_server.projects.models import Project
 from worklens_server.tracking.models import (
     ActivitySlot,
     AppSpan,

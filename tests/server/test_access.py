@@ -23,7 +23,7 @@ refused but was not cannot change what later checks see.
 HOW TO ADD A RULE for a new route (the failure message names the route):
 - a page about one object: ``"things/<uuid:thing_id>/": Obj(thing_id="device")`` -- map each
   URL parameter to one of the object kinds in ``target_ids`` of access_world.py (member, team,
-  device, invitation, screenshot); add a kind there when your object is new. Use
+  device, invitation, screenshot, project, task); add a kind there when your object is new. Use
   ``method="post"`` and ``data={...}`` for actions. ``allowed`` names who must get through
   (default: the owner of company A; "manager_2_a" is the manager of the target's team). A
   data value "a:team_1" or "b:employee_2" is replaced by the id of that object of company A or
@@ -177,6 +177,31 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "timesheets/members/<uuid:member_id>/export.<str:fmt>": Obj(
         {"member_id": "member"}, fixed={"fmt": "pdf"}
     ),
+    # Projects: owners and managers; a project a manager does not manage is a 404 for them.
+    # More IDs of others in form bodies: tests/server/projects/test_project_access.py.
+    "projects/": SignedIn(allowed=frozenset({"owner", "manager"})),
+    "projects/<uuid:project_id>/": Obj({"project_id": "project"}),
+    **{
+        f"projects/<uuid:project_id>/{action}/": Obj(
+            {"project_id": "project"}, method="post", data={"name": "X"}
+        )
+        for action in ("edit", "archive", "unarchive", "tasks")
+    },
+    **{
+        f"projects/<uuid:project_id>/tasks/<uuid:task_id>/{action}/": Obj(
+            {"project_id": "project", "task_id": "task"}, method="post", data={"name": "X"}
+        )
+        for action in ("rename", "archive", "unarchive")
+    },
+    "projects/<uuid:project_id>/members/": Obj(
+        {"project_id": "project"}, method="post", ids={"member": "member"}
+    ),
+    **{
+        f"projects/<uuid:project_id>/members/<uuid:member_id>/{action}/": Obj(
+            {"project_id": "project", "member_id": "member"}, method="post"
+        )
+        for action in ("rate", "remove")
+    },
 }
 
 

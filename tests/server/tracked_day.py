@@ -15,7 +15,7 @@ from django.test import Client
 from PIL import Image
 from server_testkit import PINNED_NOW, EnrolledDevice, batch, post_batch
 
-from worklens_server.companies.models import Project
+from worklens_server.projects.models import Project
 from worklens_wire import new_id
 from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, TimeEntry
 

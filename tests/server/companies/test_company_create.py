@@ -45,6 +45,7 @@ def test_founder_becomes_owner_with_a_policy(founder: Client) -> None:
     assert response["Location"] == "/team/today/"
     company = Company.objects.get(name="Nordlicht GmbH")
     assert company.vat_number == "DE136695976"
+    assert company.currency == "EUR"
     assert company.phone == "+49 30 1234567"
     assert company.address.splitlines() == ["Hauptstraße 1", "10115 Berlin"]
     member = Member.objects.get(company=company)
@@ -88,6 +89,7 @@ def test_vat_number_is_optional_outside_the_eu(founder: Client) -> None:
     response = founder.post("/company/new/", COMPANY | {"country": "US", "vat_number": ""})
     assert response.status_code == 302
     assert Company.objects.get().country == "US"
+    assert Company.objects.get().currency == "USD"  # the country's currency
 
 
 def test_phone_and_address_are_checked(founder: Client) -> None:

@@ -124,3 +124,19 @@ def test_only_the_owner_is_offered_the_company_settings(
     page = api.get("/account/").content.decode()
     assert ('href="/company/settings/"' in page) is linked
     assert (api.get("/company/settings/").status_code == 200) is linked
+
+
+def test_the_currency_follows_the_country_unless_chosen(api: Client, world: World) -> None:
+    api.force_login(world.owner.user)
+    assert 'value="EUR" selected' in api.get("/company/settings/").content.decode()
+
+    api.post("/company/settings/", SETTINGS)
+    assert Company.objects.get(pk=world.company.pk).currency == "CHF"
+
+    api.post("/company/settings/", SETTINGS | {"currency": "USD"})
+    assert Company.objects.get(pk=world.company.pk).currency == "USD"
+    assert 'value="USD" selected' in api.get("/company/settings/").content.decode()
+
+    response = api.post("/company/settings/", SETTINGS | {"currency": "XYZ"})
+    assert "Select a valid choice" in response.content.decode()
+    assert Company.objects.get(pk=world.company.pk).currency == "USD"

@@ -17,9 +17,10 @@ import httpx
 import pytest
 from django.core.management import call_command
 
-from worklens_server.companies.models import Company, Member, Project
+from worklens_server.companies.models import Company, Member
 from worklens_server.devices.models import EnrollmentCode
 from worklens_server.policies.models import Policy
+from worklens_server.projects.models import Project
 
 BIN = Path(sys.executable).parent
 

@@ -49,7 +49,7 @@ def test_company_tables_include_every_kind_of_data() -> None:
         "companies.Company",
         "companies.Member",
         "companies.Team",
-        "companies.Project",
+        "projects.Project",
         "devices.Device",
         "devices.EnrollmentCode",
         "policies.Policy",

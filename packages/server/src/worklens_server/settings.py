@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "worklens_server.accounts",
     "worklens_server.companies",
+    "worklens_server.projects",
     "worklens_server.devices",
     "worklens_server.policies",
     "worklens_server.tracking",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("worklens_server.timesheets.urls")),
     path("", include("worklens_server.privacy.urls")),
     path("", include("worklens_server.companies.people_urls")),
+    path("", include("worklens_server.projects.urls")),
     path("", include("worklens_server.invitations.urls")),
     path("", include("worklens_server.devices.urls")),
     path("", include("worklens_server.policies.urls")),

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from worklens_server.companies.countries import country_choices
+from worklens_server.companies.currencies import currency_choices
 from worklens_server.companies.details import check_company_details
 
 _DETAIL_FIELDS = ("name", "address", "phone", "country", "vat_number")
@@ -52,4 +53,10 @@ class CompanySettingsForm(CompanyDetailsForm):
             "Anyone who can see other people's data is sent to set up an authenticator app "
             "before any dashboard page opens."
         ),
+    )
+    currency = forms.ChoiceField(
+        label="Currency",
+        choices=[("", "The country's currency"), *currency_choices()],
+        required=False,
+        help_text="Of billable rates and of the amounts tracked time comes to (ISO 4217).",
     )

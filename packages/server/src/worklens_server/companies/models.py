@@ -1,4 +1,4 @@
-"""Companies and the people, teams, projects and tasks inside them.
+"""Companies and the people and teams inside them (projects and tasks: the projects app).
 
 Public ids are UUIDs: they appear in URLs and in the API, so they must not be guessable or leak
 how many companies exist.
@@ -23,6 +23,8 @@ class Company(models.Model):
     country = models.CharField(max_length=2, blank=True)
     #: Stored compact, with its EU country prefix (e.g. DE136695976); free text outside the EU.
     vat_number = models.CharField(max_length=32, blank=True)
+    #: ISO 4217 code of the money amounts (billable rates); from the country when founded.
+    currency = models.CharField(max_length=3, default="EUR")
     #: Managers (and the owner) must use two-factor authentication before any dashboard page.
     require_manager_2fa = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,37 +87,3 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} in {self.team}"
-
-
-class Project(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="projects")
-    name = models.CharField(max_length=200)
-    is_archived = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["company", "name"], name="project_name_unique_per_company"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Task(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
-    name = models.CharField(max_length=200)
-    is_archived = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="task_name_unique_per_project")
-        ]
-
-    def __str__(self) -> str:
-        return self.name

@@ -7,8 +7,7 @@ import uuid
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from worklens_server.accounts.models import User
-from worklens_server.companies.models import Member, Project, Task, Team, TeamMembership
-from worklens_wire.v1 import ProjectOut, TaskOut
+from worklens_server.companies.models import Member, Team, TeamMembership
 
 
 def get_member_for_user(*, user: User) -> Member | None:
@@ -109,26 +108,3 @@ def list_members_outside_team(*, team: Team) -> list[Member]:
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
-
-
-def list_company_projects(*, company_id: uuid.UUID) -> list[ProjectOut]:
-    """Active projects with their active tasks, for the agent's project picker."""
-    projects = (
-        Project.objects.filter(company_id=company_id, is_archived=False)
-        .order_by("name")
-        .prefetch_related(
-            Prefetch(
-                "tasks",
-                queryset=Task.objects.filter(is_archived=False).order_by("name"),
-                to_attr="active_tasks",
-            )
-        )
-    )
-    return [
-        ProjectOut(
-            id=project.id,
-            name=project.name,
-            tasks=[TaskOut(id=task.id, name=task.name) for task in project.active_tasks],
-        )
-        for project in projects
-    ]

@@ -1,4 +1,4 @@
-"""Writes for companies, members, teams, projects and tasks.
+"""Writes for companies, members and teams.
 
 The `*_by` functions are the dashboard's actions: they take the acting member and refuse with
 PermissionRefused (a message the page shows) when the actor may not do it. Callers look the
@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from worklens_server.accounts.models import User
+from worklens_server.companies.currencies import currency_for_country, is_known_currency
 from worklens_server.companies.details import check_company_details
-from worklens_server.companies.models import Company, Member, Project, Task, Team, TeamMembership
+from worklens_server.companies.models import Company, Member, Team, TeamMembership
 from worklens_server.policies.services import create_default_policy
 from worklens_server.tracking.blobs import delete_images_after_commit, stored_image_names
 from worklens_server.tracking.models import Screenshot
@@ -39,8 +40,10 @@ def create_company(
     phone: str = "",
     country: str = "",
     vat_number: str = "",
+    currency: str = "",
 ) -> Company:
-    """A company, its owner and its policy: a company never exists without either."""
+    """A company, its owner and its policy: a company never exists without either. The
+    currency is the country's unless given."""
     company = Company.objects.create(
         name=name,
         timezone=timezone,
@@ -48,6 +51,7 @@ def create_company(
         phone=phone,
         country=country,
         vat_number=vat_number,
+        currency=currency or currency_for_country(country),
     )
     Member.objects.create(company=company, user=owner, role=Member.Role.OWNER)
     create_default_policy(company=company, slot_seconds=slot_seconds)
@@ -74,13 +78,6 @@ def add_team_member(*, team: Team, member: Member, is_manager: bool = False) -> 
         team=team, member=member, defaults={"is_manager": is_manager}
     )
     return membership
-
-
-def create_project(*, company: Company, name: str, task_names: list[str] | None = None) -> Project:
-    project, _ = Project.objects.get_or_create(company=company, name=name)
-    for task_name in task_names or []:
-        Task.objects.get_or_create(project=project, name=task_name)
-    return project
 
 
 @transaction.atomic
@@ -113,18 +110,32 @@ def update_company_settings(
     country: str,
     vat_number: str,
     require_manager_2fa: bool,
+    currency: str = "",
 ) -> Company:
+    """The owner's settings; the currency is the country's when not given."""
     details = check_company_details(
         name=name, address=address, phone=phone, country=country, vat_number=vat_number
     )
+    currency = currency or currency_for_country(details.country)
+    if not is_known_currency(currency):
+        raise ValidationError({"currency": f"{currency!r} is not a currency WorkLens knows."})
     company.name = details.name
     company.address = details.address
     company.phone = details.phone
     company.country = details.country
     company.vat_number = details.vat_number
     company.require_manager_2fa = require_manager_2fa
+    company.currency = currency
     company.save(
-        update_fields=["name", "address", "phone", "country", "vat_number", "require_manager_2fa"]
+        update_fields=[
+            "name",
+            "address",
+            "phone",
+            "country",
+            "vat_number",
+            "require_manager_2fa",
+            "currency",
+        ]
     )
     return company
 

@@ -53,12 +53,14 @@ def company_settings(request: HttpRequest, member: Member) -> HttpResponse:
             "country": company.country,
             "vat_number": company.vat_number,
             "require_manager_2fa": company.require_manager_2fa,
+            "currency": company.currency,
         },
     )
     if request.method == "POST" and form.is_valid():
         update_company_settings(
             company=company,
             require_manager_2fa=bool(form.cleaned_data["require_manager_2fa"]),
+            currency=form.cleaned_data["currency"],
             **form.details(),
         )
         messages.success(request, "The company settings are saved.")

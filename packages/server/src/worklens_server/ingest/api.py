@@ -10,7 +10,6 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from worklens_server import __version__ as SERVER_VERSION
-from worklens_server.companies.selectors import list_company_projects
 from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.devices.services import (
     EnrollmentRefused,
@@ -24,6 +23,7 @@ from worklens_server.ingest.problems import ApiProblem, problem_from_errors
 from worklens_server.ingest.services.batches import store_batch
 from worklens_server.ingest.services.screenshots import store_screenshot
 from worklens_server.policies.selectors import get_effective_policy
+from worklens_server.projects.selectors import list_member_projects
 from worklens_wire.v1 import (
     ACCEPTS_HEADER,
     ACCEPTS_NOT_STORED,
@@ -83,7 +83,10 @@ def policy(request: HttpRequest) -> Policy:
 
 @router.get("/projects", response={200: list[ProjectOut], **_ERRORS}, auth=device_auth)
 def projects(request: HttpRequest) -> list[ProjectOut]:
-    return list_company_projects(company_id=_device(request).company_id)
+    """The open projects the device's member may use (open to everyone, or assigned to them),
+    each with its open tasks."""
+    device = _device(request)
+    return list_member_projects(member_id=device.member_id, company_id=device.company_id)
 
 
 @router.put("/device", response={204: None, **_ERRORS}, auth=device_auth)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.db import models
 
-from worklens_server.companies.models import Company, Member, Project, Task
+from worklens_server.companies.models import Company, Member
 from worklens_server.devices.models import Device
+from worklens_server.projects.models import Project, Task
 
 
 class TimeEntry(models.Model):

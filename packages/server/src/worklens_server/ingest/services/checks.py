@@ -1,23 +1,27 @@
 """What a batch must satisfy before anything of it is stored: the token's device, the company's
-projects and tasks, time entries of this device only, and no time ahead of the server's clock."""
+projects and tasks (open, and the member's to use, for new entries), time entries of this device
+only, and no time ahead of the server's clock."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
-from worklens_server.companies.models import Project, Task
 from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.ingest.errors import (
     AheadOfTheClock,
     BelongsToAnotherDevice,
     UnknownReference,
+    UploadRefused,
 )
 from worklens_server.ingest.services.rows import MAX_VARIABLES, Adapters, as_uuid
-from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, UploadBatch
+from worklens_server.projects.models import Assignment, Project, Task
+from worklens_wire.v1 import ActivitySlot, AppSpan, ScreenshotRecord, TimeEntry, UploadBatch
 
 #: How far ahead of the server's clock an item may end: agents' clocks drift a little, and a slot
 #: is recorded the moment it ends.
@@ -125,29 +129,108 @@ def check_time_entry_references(*, device: AuthenticatedDevice, batch: UploadBat
             )
 
 
+class ProjectClosed(UploadRefused):
+    """A new time entry names an archived project or task, or a project its member may not use
+    (not open to everyone, not assigned to them). Answered like every UploadRefused: 422."""
+
+
+# One statement for every fact the project check needs: each named project (the company's only,
+# archived or not, and whether the member may use it), each named task, and the batch's time
+# entries stored before by this device with their project and task. Columns:
+# kind, id, name, archived, usable, project id, task id. PostgreSQL types a UNION's columns
+# branch by branch, so a missing id is a typed NULL.
+_PROJECTS_PART = (
+    "SELECT 'p', p.id, p.name, p.is_archived, (p.everyone OR EXISTS (SELECT 1 FROM {assignment} a "
+    "WHERE a.project_id = p.id AND a.member_id = %s)), {no_id}, {no_id} FROM {project} p "
+    "WHERE p.company_id = %s AND p.id IN ({ids})"
+)
+_TASKS_PART = (
+    "SELECT 't', t.id, t.name, t.is_archived, TRUE, t.project_id, {no_id} FROM {task} t "
+    "WHERE t.id IN ({ids})"
+)
+_STORED_PART = (
+    "SELECT 'e', e.id, '', FALSE, FALSE, e.project_id, e.task_id FROM tracking_timeentry e "
+    "WHERE e.device_id = %s AND e.id IN ({ids})"
+)
+
+
+@dataclass(frozen=True)
+class _Named:
+    name: str
+    archived: bool
+    usable: bool
+    project_id: uuid.UUID | None
+
+
+def _project_facts(
+    device: AuthenticatedDevice, entries: list[TimeEntry]
+) -> tuple[dict[uuid.UUID, _Named], dict[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]]]:
+    """({project or task id: what it is}, {stored entry id: (project id, task id)}): one query,
+    raw (the ORM would need three)."""
+    a = Adapters()
+    project_ids = list({e.project_id for e in entries if e.project_id is not None})
+    task_ids = list({e.task_id for e in entries if e.task_id is not None})
+    tables = {
+        "project": Project._meta.db_table,
+        "task": Task._meta.db_table,
+        "assignment": Assignment._meta.db_table,
+        "no_id": "CAST(NULL AS uuid)",
+    }
+
+    def marks(ids: list[Any]) -> str:
+        return ", ".join(["%s"] * len(ids))
+
+    parts = [_PROJECTS_PART.format(ids=marks(project_ids), **tables)]
+    params: list[Any] = [a.uuid(device.member_id), a.uuid(device.company_id)]
+    params += [a.uuid(i) for i in project_ids]
+    if task_ids:
+        parts.append(_TASKS_PART.format(ids=marks(task_ids), **tables))
+        params += [a.uuid(i) for i in task_ids]
+    parts.append(_STORED_PART.format(ids=marks(entries)))
+    params += [a.uuid(device.id), *(a.uuid(e.id) for e in entries)]
+    named: dict[uuid.UUID, _Named] = {}
+    stored: dict[uuid.UUID, tuple[uuid.UUID | None, uuid.UUID | None]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for kind, key, name, archived, usable, project_id, task_id in cursor.fetchall():
+            project = None if project_id is None else as_uuid(project_id)
+            if kind == "e":
+                stored[as_uuid(key)] = (project, None if task_id is None else as_uuid(task_id))
+            else:
+                named[as_uuid(key)] = _Named(name, bool(archived), bool(usable), project)
+    return named, stored
+
+
 def check_projects(*, device: AuthenticatedDevice, batch: UploadBatch) -> None:
-    """Projects and tasks named by time entries must be the company's own."""
-    project_ids = {e.project_id for e in batch.time_entries if e.project_id is not None}
-    if not project_ids:
+    """Projects and tasks named by time entries must be the company's own. A time entry not
+    stored before (or stored with another project or task) must also name an open project the
+    member may use and an open task: the stop of an entry started before its project was
+    archived, or before its member was unassigned, is still accepted. One query per batch, and
+    none for a batch whose time entries name no project."""
+    entries = [e for e in batch.time_entries if e.project_id is not None]
+    if not entries:
         return
-    known_projects = set(
-        Project.objects.filter(company_id=device.company_id, id__in=project_ids).values_list(
-            "id", flat=True
-        )
-    )
-    task_ids = {e.task_id for e in batch.time_entries if e.task_id is not None}
-    known_tasks = dict(
-        Task.objects.filter(id__in=task_ids, project__company_id=device.company_id).values_list(
-            "id", "project_id"
-        )
-    )
+    named, stored = _project_facts(device, entries)
     for index, entry in enumerate(batch.time_entries):
-        if entry.project_id is not None and entry.project_id not in known_projects:
+        if entry.project_id is None:
+            continue
+        where = f"time_entries[{index}]"
+        project = named.get(entry.project_id)
+        if project is None or project.project_id is not None:
+            raise UnknownReference(f"{where}.project_id: unknown project {entry.project_id}")
+        task = None if entry.task_id is None else named.get(entry.task_id)
+        if entry.task_id is not None and (task is None or task.project_id != entry.project_id):
             raise UnknownReference(
-                f"time_entries[{index}].project_id: unknown project {entry.project_id}"
+                f"{where}.task_id: unknown task {entry.task_id} in project {entry.project_id}",
             )
-        if entry.task_id is not None and known_tasks.get(entry.task_id) != entry.project_id:
-            raise UnknownReference(
-                f"time_entries[{index}].task_id: unknown task {entry.task_id} "
-                f"in project {entry.project_id}",
+        if stored.get(entry.id) == (entry.project_id, entry.task_id):
+            continue
+        if project.archived:
+            raise ProjectClosed(f'{where}.project_id: project "{project.name}" is archived')
+        if not project.usable:
+            raise ProjectClosed(
+                f'{where}.project_id: project "{project.name}" is not open to this member '
+                "(ask a manager to assign them)"
             )
+        if task is not None and task.archived:
+            raise ProjectClosed(f'{where}.task_id: task "{task.name}" is archived')

@@ -24,11 +24,11 @@ from worklens_server.companies.services import (
     add_member,
     add_team_member,
     create_company,
-    create_project,
     create_team,
 )
 from worklens_server.devices.services import issue_enrollment_code
 from worklens_server.policies.services import update_policy
+from worklens_server.projects.services import create_project
 
 DEMO_COMPANY = "WorkLens Demo"
 OWNER_EMAIL = "owner@demo.worklens.example"
@@ -97,7 +97,8 @@ class Command(BaseCommand):
         add_team_member(team=team, member=manager, is_manager=True)
         add_team_member(team=team, member=employee)
         for project, tasks in DEMO_PROJECTS.items():
-            create_project(company=company, name=project, task_names=tasks)
+            # Open to everyone, so every demo employee's agent lists them.
+            create_project(company=company, name=project, task_names=tasks, everyone=True)
         employees = [employee]
         for number in range(2, options["employees"] + 1):
             local, domain = EMPLOYEE_EMAIL.split("@")
