@@ -46,3 +46,8 @@ class AheadOfTheClock(UploadRefused):
 class OffInPolicy(UploadRefused):
     """The member's effective policy switches off what the upload is (a screenshot image when
     screenshots are off, an unblurred one when blur is required, one wider than the limit)."""
+
+
+class ProjectClosed(UploadRefused):
+    """A new time entry names an archived project or task, or a project its member may not use
+    (not open to everyone, not assigned to them)."""

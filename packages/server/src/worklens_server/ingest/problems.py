@@ -17,6 +17,7 @@ from worklens_server.ingest.errors import (
     InvalidItem,
     NotAnImage,
     OffInPolicy,
+    ProjectClosed,
     UnknownReference,
     UploadRefused,
 )
@@ -44,6 +45,7 @@ _REFUSAL_STATUS: dict[type[UploadRefused], int] = {
     NotAnImage: 415,
     OffInPolicy: 403,
     AheadOfTheClock: 422,
+    ProjectClosed: 422,
     UploadRefused: 422,
 }
 

@@ -16,8 +16,8 @@ from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.ingest.errors import (
     AheadOfTheClock,
     BelongsToAnotherDevice,
+    ProjectClosed,
     UnknownReference,
-    UploadRefused,
 )
 from worklens_server.ingest.services.rows import MAX_VARIABLES, Adapters, as_uuid
 from worklens_server.projects.models import Assignment, Project, Task
@@ -127,11 +127,6 @@ def check_time_entry_references(*, device: AuthenticatedDevice, batch: UploadBat
             raise BelongsToAnotherDevice(
                 f"{where}: time entry {entry_id} belongs to another device"
             )
-
-
-class ProjectClosed(UploadRefused):
-    """A new time entry names an archived project or task, or a project its member may not use
-    (not open to everyone, not assigned to them). Answered like every UploadRefused: 422."""
 
 
 # One statement for every fact the project check needs: each named project (the company's only,
