@@ -25,6 +25,8 @@ SETTINGS = {
     "phone": "+41 44 123 45 67",
     "country": "CH",
     "vat_number": "CHE-123.456.789 MWST",
+    "timezone": "Europe/Zurich",
+    "week_starts_on": "0",
 }
 
 

@@ -55,9 +55,17 @@ def test_update_and_remove_the_name(world: World) -> None:
     assert "at most 200 characters" in too_long.content.decode()
     assert User.objects.get(email="employee@acme.example").full_name == "Eli E. Employee"
 
+    zone = {"action": "save", "full_name": "Eli E. Employee", "timezone": "America/New_York"}
+    assert client.post("/account/", zone).status_code == 302
+    assert User.objects.get(email="employee@acme.example").timezone == "America/New_York"
+    unknown = client.post("/account/", zone | {"timezone": "Mars/Olympus_Mons"})
+    assert unknown.status_code == 200
+    assert User.objects.get(email="employee@acme.example").timezone == "America/New_York"
+
     client.post("/account/", {"action": "remove"})
-    assert User.objects.get(email="employee@acme.example").full_name == ""
-    assert "Your name was removed" in client.get("/account/").content.decode()
+    user = User.objects.get(email="employee@acme.example")
+    assert (user.full_name, user.timezone) == ("", "")
+    assert "Your name and time zone were removed" in client.get("/account/").content.decode()
 
 
 def test_account_page_of_a_user_without_company(world: World) -> None:

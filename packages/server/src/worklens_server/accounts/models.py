@@ -37,6 +37,9 @@ class EmailUserManager(UserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    #: The person's own IANA time zone for their days (timesheets, day totals); empty: each
+    #: company's zone.
+    timezone = models.CharField(max_length=64, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(auto_now_add=True)

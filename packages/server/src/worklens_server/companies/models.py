@@ -15,8 +15,11 @@ from django.db import models
 class Company(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
-    #: IANA timezone that defines the company's "day" in reports and rollups.
+    #: IANA timezone that defines the company's "day" in reports and rollups, for members who
+    #: have not chosen their own (accounts.User.timezone).
     timezone = models.CharField(max_length=64, default="UTC")
+    #: The first day of a timesheet week: 0 = Monday ... 6 = Sunday.
+    week_starts_on = models.PositiveSmallIntegerField(default=0)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     #: ISO 3166 alpha-2 code; decides whether a VAT number is required and how it is checked.
@@ -57,6 +60,11 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role}) at {self.company}"
+
+    @property
+    def timezone(self) -> str:
+        """The zone of this member's days: their own, else the company's."""
+        return self.user.timezone or self.company.timezone
 
 
 class Team(models.Model):

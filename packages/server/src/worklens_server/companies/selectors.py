@@ -12,7 +12,12 @@ from worklens_server.companies.models import Member, Team, TeamMembership
 
 def get_member_for_user(*, user: User) -> Member | None:
     """The user's membership; a user belongs to one company in this version."""
-    return Member.objects.select_related("company").filter(user=user).order_by("created_at").first()
+    return (
+        Member.objects.select_related("company", "user")
+        .filter(user=user)
+        .order_by("created_at")
+        .first()
+    )
 
 
 def get_owned_membership(*, user: User) -> Member | None:

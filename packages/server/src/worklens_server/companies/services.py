@@ -16,6 +16,7 @@ from worklens_server.accounts.models import User
 from worklens_server.companies.currencies import currency_for_country, is_known_currency
 from worklens_server.companies.details import check_company_details
 from worklens_server.companies.models import Company, Member, Team, TeamMembership
+from worklens_server.companies.timezones import is_known_timezone
 from worklens_server.policies.services import create_default_policy
 from worklens_server.tracking.blobs import delete_images_after_commit, stored_image_names
 from worklens_server.tracking.models import Screenshot
@@ -111,8 +112,11 @@ def update_company_settings(
     vat_number: str,
     require_manager_2fa: bool,
     currency: str = "",
+    timezone: str | None = None,
+    week_starts_on: int | None = None,
 ) -> Company:
-    """The owner's settings; the currency is the country's when not given."""
+    """The owner's settings; the currency is the country's when not given, the time zone and
+    the first day of the week stay as they are when not given."""
     details = check_company_details(
         name=name, address=address, phone=phone, country=country, vat_number=vat_number
     )
@@ -126,6 +130,14 @@ def update_company_settings(
     company.vat_number = details.vat_number
     company.require_manager_2fa = require_manager_2fa
     company.currency = currency
+    if timezone is not None:
+        if not is_known_timezone(timezone):
+            raise ValidationError({"timezone": f"{timezone!r} is not a time zone WorkLens knows."})
+        company.timezone = timezone
+    if week_starts_on is not None:
+        if not 0 <= week_starts_on <= 6:
+            raise ValidationError({"week_starts_on": "a week starts on one of its seven days."})
+        company.week_starts_on = week_starts_on
     company.save(
         update_fields=[
             "name",
@@ -135,6 +147,8 @@ def update_company_settings(
             "vat_number",
             "require_manager_2fa",
             "currency",
+            "timezone",
+            "week_starts_on",
         ]
     )
     return company

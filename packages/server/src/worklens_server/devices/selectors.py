@@ -19,19 +19,30 @@ class AuthenticatedDevice:
     id: uuid.UUID
     company_id: uuid.UUID
     member_id: uuid.UUID
-    company_timezone: str
+    #: The zone of the member's days: the person's own, else the company's (Member.timezone).
+    timezone: str
     revoked_at: dt.datetime | None
 
 
 def find_device_by_token(*, token: str) -> AuthenticatedDevice | None:
     row = (
         Device.objects.filter(token_hash=hash_secret(token))
-        .values_list("id", "company_id", "member_id", "company__timezone", "revoked_at")
+        .values_list(
+            "id",
+            "company_id",
+            "member_id",
+            "member__user__timezone",
+            "company__timezone",
+            "revoked_at",
+        )
         .first()
     )
     if row is None:
         return None
-    return AuthenticatedDevice(*row)
+    device_id, company_id, member_id, own_zone, company_zone, revoked_at = row
+    return AuthenticatedDevice(
+        device_id, company_id, member_id, own_zone or company_zone, revoked_at
+    )
 
 
 def list_member_devices(*, member_id: uuid.UUID, company_id: uuid.UUID) -> list[Device]:

@@ -122,7 +122,9 @@ def write_personal_export(*, user: User, destination: IO[bytes]) -> None:
             screenshots.append(record)
         document = {
             "exported_at": dt.datetime.now(dt.UTC),
-            "account": _model_fields(user, "email", "full_name", "date_joined", "last_login"),
+            "account": _model_fields(
+                user, "email", "full_name", "timezone", "date_joined", "last_login"
+            ),
             "memberships": [_member_record(member) for member in members],
             "screenshots": screenshots,
         }

@@ -10,6 +10,7 @@ from django.db import transaction
 from worklens_server.accounts.models import User
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_visible_members
+from worklens_server.companies.timezones import is_known_timezone
 from worklens_server.privacy.models import ScreenshotAccess
 from worklens_server.privacy.thumbnails import make_thumbnail
 from worklens_server.tracking.blobs import read_image
@@ -64,16 +65,21 @@ def open_screenshot(
     )
 
 
-def update_personal_details(*, user: User, full_name: str) -> None:
+def update_personal_details(*, user: User, full_name: str, timezone: str = "") -> None:
+    """The person's name and own time zone (empty: each company's)."""
     full_name = full_name.strip()
     if len(full_name) > User._meta.get_field("full_name").max_length:  # type: ignore[operator]
         raise ValueError("Name: at most 200 characters.")
+    if timezone and not is_known_timezone(timezone):
+        raise ValueError(f"Time zone: {timezone!r} is not a time zone WorkLens knows.")
     user.full_name = full_name
-    user.save(update_fields=["full_name"])
+    user.timezone = timezone
+    user.save(update_fields=["full_name", "timezone"])
 
 
 def remove_optional_personal_data(*, user: User) -> None:
     """Clears what the account holds beyond the login itself (the e-mail address and the
-    password are needed to sign in; everything else is optional)."""
+    password are needed to sign in; the name and the own time zone are optional)."""
     user.full_name = ""
-    user.save(update_fields=["full_name"])
+    user.timezone = ""
+    user.save(update_fields=["full_name", "timezone"])

@@ -43,15 +43,21 @@ def _user(request: HttpRequest) -> User:
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = PersonalDetailsForm(initial={"full_name": user.full_name})
+    form = PersonalDetailsForm(initial={"full_name": user.full_name, "timezone": user.timezone})
     if request.method == "POST":
         if request.POST.get("action") == "remove":
             remove_optional_personal_data(user=user)
-            messages.success(request, "Your name was removed. Your account keeps only your login.")
+            messages.success(
+                request, "Your name and time zone were removed. Your account keeps only your login."
+            )
             return redirect("privacy:account")
         form = PersonalDetailsForm(request.POST)
         if form.is_valid():
-            update_personal_details(user=user, full_name=form.cleaned_data["full_name"])
+            update_personal_details(
+                user=user,
+                full_name=form.cleaned_data["full_name"],
+                timezone=form.cleaned_data["timezone"],
+            )
             messages.success(request, "Your details were saved.")
             return redirect("privacy:account")
     return render(
@@ -72,7 +78,7 @@ def collected(request: HttpRequest) -> HttpResponse:
     }
     if member is not None:
         try:
-            day = parse_day(request.GET.get("day"), timezone_name=member.company.timezone)
+            day = parse_day(request.GET.get("day"), timezone_name=member.timezone)
         except BadDay as exc:
             return render(request, "reports/bad_input.html", {"message": str(exc)}, status=400)
         context["member_day"] = get_member_day(member=member, day=day)

@@ -132,7 +132,7 @@ def find_visible_member(*, viewer: Member, member_id: uuid.UUID) -> Member | Non
 
 
 def day_bounds(*, timezone_name: str, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The company-local day as a half-open UTC interval [start, end)."""
+    """The local day of `timezone_name` as a half-open UTC interval [start, end)."""
     zone = zoneinfo.ZoneInfo(timezone_name)
     start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
@@ -156,7 +156,7 @@ def _slots_of_day(
 ) -> dict[uuid.UUID, list[SlotRow]]:
     """The member's slots by time entry, each cut to the part on `day` (a slot crossing local
     midnight shows on both days with the seconds of each, as the day's totals count it)."""
-    tz = zoneinfo.ZoneInfo(member.company.timezone)
+    tz = zoneinfo.ZoneInfo(member.timezone)
     slots_by_entry: dict[uuid.UUID, list[SlotRow]] = {}
     earliest = start - dt.timedelta(seconds=MAX_SLOT_SECONDS)
     for entry_id, started_at, length, active, keyboard, mouse in (
@@ -184,7 +184,7 @@ def _slots_of_day(
 
 
 def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
-    start, end = day_bounds(timezone_name=member.company.timezone, day=day)
+    start, end = day_bounds(timezone_name=member.timezone, day=day)
     slots_by_entry = _slots_of_day(member=member, day=day, start=start, end=end)
 
     entries = [

@@ -8,8 +8,7 @@ import zoneinfo
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import IntegerField, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from worklens_server.companies.models import Member
@@ -51,21 +50,19 @@ class TeamTodayRow:
 
 
 def company_today(*, timezone_name: str, now: dt.datetime | None = None) -> dt.date:
-    """Today's date in the company's timezone: a report's "today" is the company's day."""
+    """Today's date in `timezone_name`: the company's, or a member's own (Member.timezone)."""
     return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(timezone_name)).date()
 
 
 def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[TeamTodayRow]:
-    day = company_today(timezone_name=viewer.company.timezone, now=now)
-    rollup = MemberDayRollup.objects.filter(member_id=OuterRef("pk"), day=day)
+    """Each visible member's today (in their own zone: Member.timezone) with its totals, the
+    application in front and when their agent was last heard from."""
+    now = now or timezone.now()
     latest_span = AppSpan.objects.filter(member_id=OuterRef("pk")).order_by("-started_at")
-    zero = Value(0, output_field=IntegerField())
-    members = (
+    members = list(
         get_visible_members(viewer=viewer)
-        .select_related("user")
+        .select_related("user", "company")
         .annotate(
-            tracked_today=Coalesce(Subquery(rollup.values("tracked_seconds")[:1]), zero),
-            active_today=Coalesce(Subquery(rollup.values("active_seconds")[:1]), zero),
             current_app=Subquery(latest_span.values("app")[:1]),
             current_app_since=Subquery(latest_span.values("started_at")[:1]),
             current_url=Subquery(latest_span.values("url")[:1]),
@@ -73,18 +70,28 @@ def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[Te
         )
         .order_by("user__full_name", "user__email")
     )
-    return [
-        TeamTodayRow(
-            member_id=str(member.pk),
-            name=member.user.display_name,
-            email=member.user.email,
-            role=member.get_role_display(),
-            tracked_seconds=member.tracked_today,
-            active_seconds=member.active_today,
-            current_app=member.current_app,
-            current_app_since=member.current_app_since,
-            last_seen_at=member.last_seen_at,
-            current_url=member.current_url,
+    today = {m.pk: company_today(timezone_name=m.timezone, now=now) for m in members}
+    totals = {
+        (member_id, day): (tracked, active)
+        for member_id, day, tracked, active in MemberDayRollup.objects.filter(
+            member_id__in=list(today), day__in=set(today.values())
+        ).values_list("member_id", "day", "tracked_seconds", "active_seconds")
+    }
+    rows = []
+    for member in members:
+        tracked, active = totals.get((member.pk, today[member.pk]), (0, 0))
+        rows.append(
+            TeamTodayRow(
+                member_id=str(member.pk),
+                name=member.user.display_name,
+                email=member.user.email,
+                role=member.get_role_display(),
+                tracked_seconds=int(tracked),
+                active_seconds=int(active),
+                current_app=member.current_app,
+                current_app_since=member.current_app_since,
+                last_seen_at=member.last_seen_at,
+                current_url=member.current_url,
+            )
         )
-        for member in members
-    ]
+    return rows

@@ -50,7 +50,7 @@ def member_activity(request: HttpRequest, member_id: uuid.UUID) -> HttpResponse:
     if member is None:
         raise Http404("No such member.")
     try:
-        day = parse_day(request.GET.get("day"), timezone_name=member.company.timezone)
+        day = parse_day(request.GET.get("day"), timezone_name=member.timezone)
     except BadDay as exc:
         return render(request, "reports/bad_input.html", {"message": str(exc)}, status=400)
     return render(

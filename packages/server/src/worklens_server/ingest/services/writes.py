@@ -147,7 +147,7 @@ def finish_batch(
     # Last, so the shared per-member rollup rows stay locked for the shortest time.
     if inserted_slots:
         member_rows, entry_rows = day_rollup_rows(
-            a, timezone_name=device.company_timezone, slots=inserted_slots
+            a, timezone_name=device.timezone, slots=inserted_slots
         )
         insert_rows(
             cursor,
