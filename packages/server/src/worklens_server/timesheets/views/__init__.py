@@ -1,0 +1,1 @@
+"""Timesheet views; `pages` holds the timesheet pages and their files."""
