@@ -3,6 +3,10 @@
 The same selector serves the manager's member activity page and the person's own "what is
 collected about me" page, so both always show exactly the same data. Callers decide who may see
 `member` (find_visible_member); nothing here widens that.
+
+The day's totals count approved changes as the timesheets do (timesheets.selectors.counted): an
+entry an approved trim took time from counts less and is marked edited (its slots stay as they
+were recorded), and approved manual time is listed beside the entries, marked manual.
 """
 
 from __future__ import annotations
@@ -10,13 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_visible_members
 from worklens_server.formatting import clock, percent
+from worklens_server.timesheets.models import TimeChange
+from worklens_server.timesheets.selectors.counted import ChangePiece, count_changes
 from worklens_server.tracking.local_days import day_shares
 from worklens_server.tracking.models import ActivitySlot, AppSpan, Screenshot, TimeEntry
 from worklens_wire.v1 import MAX_SLOT_SECONDS
@@ -44,14 +50,25 @@ class EntryRow:
     task: str | None
     notes: str
     slots: list[SlotRow]
+    #: Seconds of this day's slots that approved trims took out, with their active seconds.
+    trimmed_seconds: int = 0
+    trimmed_active: int = 0
+
+    @property
+    def edited(self) -> bool:
+        return self.trimmed_seconds > 0
 
     @property
     def tracked_seconds(self) -> int:
-        return sum(slot.length_seconds for slot in self.slots)
+        return max(0, sum(slot.length_seconds for slot in self.slots) - self.trimmed_seconds)
 
     @property
     def active_seconds(self) -> int:
-        return sum(slot.active_seconds for slot in self.slots)
+        return max(0, sum(slot.active_seconds for slot in self.slots) - self.trimmed_active)
+
+    @property
+    def trimmed_display(self) -> str:
+        return clock(self.trimmed_seconds)
 
     @property
     def activity_percent(self) -> int | None:
@@ -60,6 +77,23 @@ class EntryRow:
     @property
     def tracked_display(self) -> str:
         return clock(self.tracked_seconds)
+
+
+@dataclass(frozen=True)
+class ManualRow:
+    """Approved manual time on the day: its part of one added stretch."""
+
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    seconds: int
+    project: str | None
+    task: str | None
+    notes: str
+    reason: str
+
+    @property
+    def tracked_display(self) -> str:
+        return clock(self.seconds)
 
 
 @dataclass(frozen=True)
@@ -95,10 +129,16 @@ class MemberDay:
     apps: list[UsageRow]
     titles: list[UsageRow]
     urls: list[UsageRow]
+    manual: list[ManualRow] = field(default_factory=list)
+
+    @property
+    def manual_seconds(self) -> int:
+        return sum(row.seconds for row in self.manual)
 
     @property
     def tracked_seconds(self) -> int:
-        return sum(entry.tracked_seconds for entry in self.entries)
+        """The day's counted time: tracked (less approved trims) and approved manual time."""
+        return sum(entry.tracked_seconds for entry in self.entries) + self.manual_seconds
 
     @property
     def active_seconds(self) -> int:
@@ -106,7 +146,12 @@ class MemberDay:
 
     @property
     def activity_percent(self) -> int | None:
-        return percent(self.active_seconds, self.tracked_seconds)
+        """A share of tracked time only: manual time has no activity to measure."""
+        return percent(self.active_seconds, self.tracked_seconds - self.manual_seconds)
+
+    @property
+    def manual_display(self) -> str:
+        return clock(self.manual_seconds)
 
     @property
     def tracked_display(self) -> str:
@@ -183,9 +228,41 @@ def _slots_of_day(
     return slots_by_entry
 
 
+def _manual_rows(pieces: list[ChangePiece]) -> list[ManualRow]:
+    """The day's approved manual time, one row per added stretch (a stretch that an agent's
+    tracked time later covered in part counts, and shows, only the rest)."""
+    manual = [piece for piece in pieces if piece.mark == "manual"]
+    if not manual:
+        return []
+    details = {
+        change.pk: change
+        for change in TimeChange.objects.filter(pk__in={piece.change_id for piece in manual})
+    }
+    rows: dict[uuid.UUID, ManualRow] = {}
+    for piece in sorted(manual, key=lambda piece: piece.started_at):
+        change = details[piece.change_id]
+        row = rows.get(piece.change_id)
+        rows[piece.change_id] = ManualRow(
+            started_at=row.started_at if row else piece.started_at,
+            ended_at=piece.ended_at,
+            seconds=(row.seconds if row else 0) + piece.seconds,
+            project=piece.project,
+            task=piece.task,
+            notes=change.notes,
+            reason=change.reason,
+        )
+    return sorted(rows.values(), key=lambda row: row.started_at)
+
+
 def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
     start, end = day_bounds(timezone_name=member.timezone, day=day)
     slots_by_entry = _slots_of_day(member=member, day=day, start=start, end=end)
+    pieces = count_changes(zones={member.pk: member.timezone}, start=day, end=day).pieces
+    trimmed: dict[uuid.UUID | None, tuple[int, int]] = {}
+    for piece in pieces:
+        if piece.mark == "edited":
+            seconds, active = trimmed.get(piece.entry_id, (0, 0))
+            trimmed[piece.entry_id] = (seconds + piece.seconds, active + piece.active_seconds)
 
     entries = [
         EntryRow(
@@ -196,6 +273,8 @@ def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
             task=entry.task.name if entry.task else None,
             notes=entry.notes,
             slots=slots_by_entry.get(entry.id, []),
+            trimmed_seconds=trimmed.get(entry.id, (0, 0))[0],
+            trimmed_active=trimmed.get(entry.id, (0, 0))[1],
         )
         for entry in TimeEntry.objects.filter(member=member)
         .filter(Q(started_at__gte=start, started_at__lt=end) | Q(id__in=list(slots_by_entry)))
@@ -237,4 +316,5 @@ def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
         apps=apps,
         titles=titles,
         urls=urls,
+        manual=_manual_rows(pieces),
     )

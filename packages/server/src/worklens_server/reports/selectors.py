@@ -1,5 +1,7 @@
 """Reads for reports. Every query is scoped to the viewer's company and role (through
-companies.selectors.get_visible_members) and reads rollups, never a day of raw slots."""
+companies.selectors.get_visible_members) and reads rollups, never a day of raw slots. Today's
+totals count approved changes as the timesheets do (timesheets.selectors.counted): manual time
+added, trimmed time taken out, and say how much of each."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_visible_members
 from worklens_server.formatting import clock, percent
+from worklens_server.timesheets.selectors.counted import DayChanges, count_changes
 from worklens_server.tracking.models import AppSpan, MemberDayRollup
 
 
@@ -29,6 +32,9 @@ class TeamTodayRow:
     current_app_since: dt.datetime | None
     last_seen_at: dt.datetime | None
     current_url: str | None = None  # the browser tab of the current app span, when captured
+    #: Approved manual time in tracked_seconds, and tracked time approved trims took out of it.
+    manual_seconds: int = 0
+    trimmed_seconds: int = 0
 
     @property
     def current_site(self) -> str | None:
@@ -42,11 +48,20 @@ class TeamTodayRow:
 
     @property
     def activity_percent(self) -> int | None:
-        return percent(self.active_seconds, self.tracked_seconds)
+        """A share of tracked time only: manual time has no activity to measure."""
+        return percent(self.active_seconds, self.tracked_seconds - self.manual_seconds)
 
     @property
     def tracked_display(self) -> str:
         return clock(self.tracked_seconds)
+
+    @property
+    def manual_display(self) -> str:
+        return clock(self.manual_seconds)
+
+    @property
+    def trimmed_display(self) -> str:
+        return clock(self.trimmed_seconds)
 
 
 def company_today(*, timezone_name: str, now: dt.datetime | None = None) -> dt.date:
@@ -77,21 +92,33 @@ def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[Te
             member_id__in=list(today), day__in=set(today.values())
         ).values_list("member_id", "day", "tracked_seconds", "active_seconds")
     }
+    changes = (
+        count_changes(
+            zones={m.pk: m.timezone for m in members},
+            start=min(today.values()),
+            end=max(today.values()),
+        ).by_member_day()
+        if members
+        else {}
+    )
     rows = []
     for member in members:
         tracked, active = totals.get((member.pk, today[member.pk]), (0, 0))
+        changed = changes.get((member.pk, today[member.pk]), DayChanges())
         rows.append(
             TeamTodayRow(
                 member_id=str(member.pk),
                 name=member.user.display_name,
                 email=member.user.email,
                 role=member.get_role_display(),
-                tracked_seconds=int(tracked),
-                active_seconds=int(active),
+                tracked_seconds=max(0, int(tracked) - changed.trimmed) + changed.manual,
+                active_seconds=max(0, int(active) - changed.trimmed_active),
                 current_app=member.current_app,
                 current_app_since=member.current_app_since,
                 last_seen_at=member.last_seen_at,
                 current_url=member.current_url,
+                manual_seconds=changed.manual,
+                trimmed_seconds=changed.trimmed,
             )
         )
     return rows

@@ -5,6 +5,11 @@ totals (the page's selector builds the Timesheet; this module only lays it out).
 written as h:mm:ss in CSV and PDF, and as Excel durations ([h]:mm:ss, a fraction of a day) in
 XLSX, so a sum in the spreadsheet gives the total to the second; a decimal-hours total is added
 for payroll systems that want one.
+
+Manual and edited time is marked as on the page: a member's lines carry "(manual)" or "(edited)"
+after the project, and every file has a Manual column (approved time added by hand, included in
+the total) and a Trimmed column (tracked time approved edits took out, not in the total), after
+the columns that were there before, so existing imports keep reading them where they were.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ class ExportHeading:
     timezone: str
     first_column: str  # "Project", "Member"
     second_column: str  # "Task", "E-mail"
+    #: "Approved in WorkLens by ... on ...", for an approved week; else the PDF has a line to sign.
+    approval: str = ""
 
 
 def _hours(seconds: int) -> str:
@@ -44,6 +51,15 @@ def _percent(value: int | None) -> str:
     return "" if value is None else f"{value} %"
 
 
+def _blank_clock(seconds: int) -> str:
+    return clock(seconds) if seconds else ""
+
+
+def _days(seconds: int) -> float | None:
+    """Seconds as an Excel duration (a fraction of a day); empty for none."""
+    return seconds / SECONDS_PER_DAY if seconds else None
+
+
 def timesheet_csv(sheet: Timesheet, heading: ExportHeading) -> bytes:
     days = sheet.period.days
     out = io.StringIO()
@@ -51,18 +67,20 @@ def timesheet_csv(sheet: Timesheet, heading: ExportHeading) -> bytes:
     writer.writerow(
         [heading.first_column, heading.second_column]
         + [day.isoformat() for day in days]
-        + ["Total", "Total hours", "Activity"]
+        + ["Total", "Total hours", "Activity", "Manual", "Trimmed"]
     )
     for line, cells in sheet.rows:
         writer.writerow(
-            [line.label, line.detail]
+            [line.title, line.detail]
             + [clock(seconds) if seconds else "" for seconds in cells]
             + [clock(line.total), _hours(line.total), _percent(line.activity_percent)]
+            + [_blank_clock(line.manual_seconds), _blank_clock(line.trimmed_seconds)]
         )
     writer.writerow(
         ["Total", ""]
         + [clock(seconds) if seconds else "" for _, seconds in sheet.day_totals]
         + [clock(sheet.total), _hours(sheet.total), _percent(sheet.activity_percent)]
+        + [_blank_clock(sheet.manual_seconds), _blank_clock(sheet.trimmed_seconds)]
     )
     # A byte order mark, so spreadsheet programs read the names as UTF-8.
     return ("\ufeff" + out.getvalue()).encode()
@@ -76,27 +94,29 @@ def timesheet_xlsx(sheet: Timesheet, heading: ExportHeading) -> bytes:
     page.append([f"{heading.company}, {sheet.period.title}, days in {heading.timezone}"])
     page.append([])
     days = sheet.period.days
-    page.append(
-        [heading.first_column, heading.second_column, *days, "Total", "Total hours", "Activity %"]
-    )
+    totals = ["Total", "Total hours", "Activity %", "Manual", "Trimmed"]
+    page.append([heading.first_column, heading.second_column, *days, *totals])
     header_row = page.max_row
     for line, cells in sheet.rows:
         page.append(
-            [line.label, line.detail]
-            + [seconds / SECONDS_PER_DAY if seconds else None for seconds in cells]
+            [line.title, line.detail]
+            + [_days(seconds) for seconds in cells]
             + [line.total / SECONDS_PER_DAY, round(line.total / 3600, 2), line.activity_percent]
+            + [_days(line.manual_seconds), _days(line.trimmed_seconds)]
         )
     page.append(
         ["Total", None]
-        + [seconds / SECONDS_PER_DAY if seconds else None for _, seconds in sheet.day_totals]
+        + [_days(seconds) for _, seconds in sheet.day_totals]
         + [sheet.total / SECONDS_PER_DAY, round(sheet.total / 3600, 2), sheet.activity_percent]
+        + [_days(sheet.manual_seconds), _days(sheet.trimmed_seconds)]
     )
     first_day, total_column = 3, 3 + len(days)
+    durations = {*range(first_day, total_column + 1), total_column + 3, total_column + 4}
     for row in page.iter_rows(min_row=header_row, max_row=page.max_row):
         for cell in row:
             if cell.row == header_row and first_day <= cell.column < total_column:
                 cell.number_format = "ddd d mmm yyyy"
-            elif cell.row > header_row and first_day <= cell.column <= total_column:
+            elif cell.row > header_row and cell.column in durations:
                 cell.number_format = "[h]:mm:ss"
     for cell in page[header_row] + page[page.max_row]:
         cell.font = Font(bold=True)
@@ -112,18 +132,20 @@ def timesheet_pdf(sheet: Timesheet, heading: ExportHeading) -> bytes:
     rows: list[list[str]] = [
         [heading.first_column, heading.second_column]
         + [f"{day:%a} {day.day} {day:%b}" for day in days]
-        + ["Total", "Activity"]
+        + ["Total", "Manual", "Trimmed", "Activity"]
     ]
     for line, cells in sheet.rows:
         rows.append(
-            [line.label, line.detail]
+            [line.title, line.detail]
             + [clock(seconds) if seconds else "" for seconds in cells]
-            + [clock(line.total), _percent(line.activity_percent)]
+            + [clock(line.total), _blank_clock(line.manual_seconds)]
+            + [_blank_clock(line.trimmed_seconds), _percent(line.activity_percent)]
         )
     rows.append(
         ["Total", ""]
         + [clock(seconds) if seconds else "" for _, seconds in sheet.day_totals]
-        + [clock(sheet.total), _percent(sheet.activity_percent)]
+        + [clock(sheet.total), _blank_clock(sheet.manual_seconds)]
+        + [_blank_clock(sheet.trimmed_seconds), _percent(sheet.activity_percent)]
     )
     table = Table(rows, repeatRows=1)
     table.setStyle(
@@ -160,7 +182,10 @@ def timesheet_pdf(sheet: Timesheet, heading: ExportHeading) -> bytes:
             Spacer(1, 6 * mm),
             table,
             Spacer(1, 12 * mm),
-            Paragraph("Approved by: ____________________   Date: ____________", styles["Normal"]),
+            Paragraph(
+                heading.approval or "Approved by: ____________________   Date: ____________",
+                styles["Normal"],
+            ),
         ]
     )
     return out.getvalue()

@@ -2,12 +2,13 @@
 (`?period=week&date=2026-06-17`, `?period=range&from=...&to=...`).
 
 Weeks start on Monday (ISO 8601, as most of the world's payroll weeks do). Days are the company's
-local days, as the day totals are kept.
+local days, as the day totals are kept; a week submitted for approval is such a week too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -69,6 +70,48 @@ class Period:
 def week_of(day: dt.date) -> Period:
     monday = day - dt.timedelta(days=day.weekday())
     return Period("week", monday, monday + dt.timedelta(days=6))
+
+
+def local_bounds(start: dt.date, end: dt.date, zone_name: str) -> tuple[dt.datetime, dt.datetime]:
+    """The local days `start` to `end` (inclusive) of the zone as a half-open UTC interval."""
+    tz = zoneinfo.ZoneInfo(zone_name)
+    first = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return first.astimezone(dt.UTC), after.astimezone(dt.UTC)
+
+
+def local_days_of(
+    started_at: dt.datetime, ended_at: dt.datetime, zone_name: str
+) -> tuple[dt.date, dt.date]:
+    """The first and last local day that the stretch [started_at, ended_at) touches."""
+    tz = zoneinfo.ZoneInfo(zone_name)
+    last = (ended_at - dt.timedelta(microseconds=1)).astimezone(tz).date()
+    return started_at.astimezone(tz).date(), last
+
+
+DASH = "\u2013"  # between the start and the end of a stretch, as the pages write it
+
+
+def moment_text(moment: dt.datetime, zone_name: str) -> str:
+    """A moment as the member's pages show it: "Tue 16 Jun 2026 09:30"."""
+    return f"{moment.astimezone(zoneinfo.ZoneInfo(zone_name)):%a %d %b %Y %H:%M}"
+
+
+def stretch_text(start: dt.datetime, end: dt.datetime, zone_name: str) -> str:
+    """The stretch as the pages show it: "Tue 16 Jun 2026 09:30" and the end's time of day."""
+    end_time = f"{end.astimezone(zoneinfo.ZoneInfo(zone_name)):%H:%M}"
+    return f"{moment_text(start, zone_name)}{DASH}{end_time}"
+
+
+def weeks_touched(started_at: dt.datetime, ended_at: dt.datetime, zone_name: str) -> list[dt.date]:
+    """The Mondays of the weeks (in the zone) that the stretch [started_at, ended_at) touches."""
+    first, last = local_days_of(started_at, ended_at, zone_name)
+    monday = week_of(first).start
+    mondays = []
+    while monday <= last:
+        mondays.append(monday)
+        monday += dt.timedelta(days=7)
+    return mondays
 
 
 def _date(params: Mapping[str, str], name: str, default: dt.date | None) -> dt.date:

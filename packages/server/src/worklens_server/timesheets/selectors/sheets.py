@@ -1,6 +1,12 @@
 """Reads for timesheets: a member's time by project and task, and a team's time by member, per
-day of a period. Both read the day rollups kept at ingest (a member's month is a few dozen rows),
-and only for members the viewer may see (companies.selectors.get_visible_members)."""
+day of a period. Both read the day rollups kept at ingest (a member's month is a few dozen rows)
+and the period's approved changes (`counted.py`: manual time added, tracked time trimmed), and
+only for members the viewer may see (companies.selectors.get_visible_members).
+
+Manual and edited time is marked: on a member's timesheet manual time has lines of its own
+("(manual)") and a line that lost trimmed time is "(edited)"; on a team's timesheet each member's
+line says how much of it is manual and how much was trimmed. Activity is a share of tracked time
+only: manual time has no activity to measure."""
 
 from __future__ import annotations
 
@@ -15,29 +21,50 @@ from worklens_server.companies.models import Member, Team
 from worklens_server.companies.selectors import get_managed_team_ids, get_visible_members
 from worklens_server.formatting import percent
 from worklens_server.timesheets.periods import Period
+from worklens_server.timesheets.selectors.counted import count_changes
 from worklens_server.tracking.models import EntryDayRollup, MemberDayRollup
 
 
 @dataclass
 class Line:
-    """One line of a timesheet (a project and task, or a member), its seconds per day."""
+    """One line of a timesheet (a project and task, or a member), its counted seconds per day:
+    tracked time less approved trims, plus approved manual time."""
 
     label: str
     detail: str = ""
     seconds: dict[dt.date, int] = field(default_factory=dict)
+    #: Active seconds of the tracked time counted (trimmed time takes its activity with it).
     active_seconds: int = 0
     key: str = ""
+    #: How much of the total is manual time.
+    manual_seconds: int = 0
+    #: Tracked time that approved trims took out (not in the total).
+    trimmed_seconds: int = 0
+    #: "manual" or "edited" for a line of a member's timesheet made of, or changed by, changes.
+    mark: str = ""
 
     @property
     def total(self) -> int:
         return sum(self.seconds.values())
 
     @property
+    def tracked_seconds(self) -> int:
+        return self.total - self.manual_seconds
+
+    @property
     def activity_percent(self) -> int | None:
-        return percent(self.active_seconds, self.total)
+        return percent(self.active_seconds, self.tracked_seconds)
+
+    @property
+    def title(self) -> str:
+        """The label with its mark: "Website (manual)"."""
+        return f"{self.label} ({self.mark})" if self.mark else self.label
 
     def on(self, day: dt.date) -> int:
         return self.seconds.get(day, 0)
+
+    def add(self, day: dt.date, seconds: int) -> None:
+        self.seconds[day] = max(0, self.on(day) + seconds)
 
 
 @dataclass(frozen=True)
@@ -67,8 +94,24 @@ class Timesheet:
         return sum(line.active_seconds for line in self.lines)
 
     @property
+    def manual_seconds(self) -> int:
+        return sum(line.manual_seconds for line in self.lines)
+
+    @property
+    def trimmed_seconds(self) -> int:
+        return sum(line.trimmed_seconds for line in self.lines)
+
+    @property
+    def tracked_seconds(self) -> int:
+        return self.total - self.manual_seconds
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.manual_seconds or self.trimmed_seconds)
+
+    @property
     def activity_percent(self) -> int | None:
-        return percent(self.active_seconds, self.total)
+        return percent(self.active_seconds, self.tracked_seconds)
 
 
 NO_PROJECT = "No project"
@@ -81,15 +124,37 @@ def get_member_timesheet(*, member: Member, period: Period) -> Timesheet:
         .values("day", "time_entry__project__name", "time_entry__task__name")
         .annotate(tracked=Sum("tracked_seconds"), active=Sum("active_seconds"))
     )
-    lines: dict[tuple[str, str], Line] = {}
+    lines: dict[tuple[str, str, str], Line] = {}
+
+    def line_of(project: str | None, task: str | None, mark: str = "") -> Line:
+        label, detail = project or NO_PROJECT, task or ""
+        return lines.setdefault((label, detail, mark), Line(label=label, detail=detail, mark=mark))
+
     for row in rows:
-        project = row["time_entry__project__name"] or NO_PROJECT
-        task = row["time_entry__task__name"] or ""
-        line = lines.setdefault((project, task), Line(label=project, detail=task))
-        line.seconds[row["day"]] = line.on(row["day"]) + int(row["tracked"])
+        line = line_of(row["time_entry__project__name"], row["time_entry__task__name"])
+        line.add(row["day"], int(row["tracked"]))
         line.active_seconds += int(row["active"])
+    counted = count_changes(zones={member.pk: member.timezone}, start=period.start, end=period.end)
+    for piece in counted.pieces:
+        if piece.mark == "edited":
+            line = line_of(piece.project, piece.task)
+            line.add(piece.day, -piece.seconds)
+            line.active_seconds = max(0, line.active_seconds - piece.active_seconds)
+            line.trimmed_seconds += piece.seconds
+            line.mark = "edited"
+        else:
+            line = line_of(piece.project, piece.task, "manual")
+            line.add(piece.day, piece.seconds)
+            line.manual_seconds += piece.seconds
     ordered = sorted(
-        lines.values(), key=lambda line: (line.label == NO_PROJECT, line.label, line.detail)
+        lines.values(),
+        # By project; in a project its tracked lines (edited or not), then its manual time.
+        key=lambda line: (
+            line.label == NO_PROJECT,
+            line.label,
+            line.mark == "manual",
+            line.detail,
+        ),
     )
     return Timesheet(period=period, lines=ordered)
 
@@ -111,12 +176,13 @@ def list_visible_teams(*, viewer: Member) -> list[Team]:
 
 
 def _member_lines(members: Iterable[Member], period: Period) -> list[Line]:
-    by_id = {
-        member.pk: Line(
+    by_id: dict[uuid.UUID, Line] = {}
+    zones: dict[uuid.UUID, str] = {}
+    for member in members:
+        by_id[member.pk] = Line(
             label=member.user.display_name, detail=member.user.email, key=str(member.pk)
         )
-        for member in members
-    }
+        zones[member.pk] = member.timezone
     rows = MemberDayRollup.objects.filter(
         member_id__in=list(by_id), day__gte=period.start, day__lte=period.end
     ).values_list("member_id", "day", "tracked_seconds", "active_seconds")
@@ -124,13 +190,21 @@ def _member_lines(members: Iterable[Member], period: Period) -> list[Line]:
         line = by_id[member_id]
         line.seconds[day] = int(tracked)
         line.active_seconds += int(active)
+    counted = count_changes(zones=zones, start=period.start, end=period.end)
+    for (member_id, day), changes in counted.by_member_day().items():
+        line = by_id[member_id]
+        line.add(day, changes.manual - changes.trimmed)
+        line.active_seconds = max(0, line.active_seconds - changes.trimmed_active)
+        line.manual_seconds += changes.manual
+        line.trimmed_seconds += changes.trimmed
     return sorted(by_id.values(), key=lambda line: (line.label.casefold(), line.detail))
 
 
 def get_team_timesheet(*, viewer: Member, period: Period, team: Team | None = None) -> Timesheet:
     """Each visible member's time per day: of `team` when given (found with get_visible_team),
     else of everyone the viewer may see."""
-    members = get_visible_members(viewer=viewer).select_related("user")
+    members = get_visible_members(viewer=viewer).select_related("user", "company")
     if team is not None:
         members = members.filter(team_memberships__team=team)
-    return Timesheet(period=period, lines=_member_lines(members, period))
+    lines = _member_lines(members, period)
+    return Timesheet(period=period, lines=lines)

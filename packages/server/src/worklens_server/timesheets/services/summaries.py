@@ -1,4 +1,5 @@
-"""Writes for timesheets: the weekly summary e-mail to owners and managers who asked for it."""
+"""The weekly summary e-mail to owners and managers who asked for it: their team timesheet's
+figures (approved manual time included and said, trimmed time left out and said)."""
 
 from __future__ import annotations
 
@@ -49,9 +50,11 @@ def send_weekly_summaries(
                 "email": line.detail,
                 "total": clock(line.total),
                 "activity": "" if line.activity_percent is None else f"{line.activity_percent} %",
+                "manual": clock(line.manual_seconds) if line.manual_seconds else "",
+                "trimmed": clock(line.trimmed_seconds) if line.trimmed_seconds else "",
             }
             for line in sheet.lines
-            if line.total
+            if line.total or line.trimmed_seconds
         ]
         send_email(
             to=viewer.user.email,
