@@ -140,7 +140,9 @@ def check_object_rule(route: str, rule: Obj, a: Side, b: Side, ids: dict[str, st
     status = request(as_member(None), rule.method, url, data).status_code
     assert status in (302, 401, 403, 404), f"{route} anonymously: {status}"
     for name in rule.allowed:
-        allowed = {"owner_a": a.owner, "manager_2_a": a.manager_2}[name]
+        allowed = {"owner_a": a.owner, "manager_2_a": a.manager_2, "employee_2_a": a.employee_2}[
+            name
+        ]
         response = request(as_member(allowed), rule.method, url, data, rule.stores)
         assert response.status_code in GOT_THROUGH, f"{route} by {name}: {response.status_code}"
         assert response.stored or not rule.stores, f"{route} by {name} stored nothing"

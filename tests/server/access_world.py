@@ -5,13 +5,14 @@ leave as they were."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.test import Client
 from server_testkit import EnrolledDevice, device_info
-from tracked_day import track_day
+from tracked_day import DAY, START, track_day
 
 from worklens_server.accounts.services import create_user
 from worklens_server.companies.models import Company, Member, Team
@@ -27,6 +28,9 @@ from worklens_server.invitations.models import Invitation
 from worklens_server.policies.models import Policy as PolicyRow
 from worklens_server.policies.models import PolicyChange, PolicyOverride
 from worklens_server.projects.services import assign_member_by, create_project, create_project_by
+from worklens_server.timesheets.models import TimeChange, TimesheetWeek, WeekEvent
+from worklens_server.timesheets.services.changes import request_added_time
+from worklens_server.timesheets.services.weeks import submit_week
 
 
 @dataclass
@@ -92,7 +96,9 @@ def make_side(prefix: str) -> Side:
 
 def target_ids(side: Side) -> dict[str, str]:
     """The objects of `side`'s team 2, by kind: what goes into each URL parameter. Team 2's
-    project is one only team 2's employee is assigned to, so team 1's manager does not manage it."""
+    project is one only team 2's employee is assigned to, so team 1's manager does not manage it.
+    The employee of team 2 tracked a day (tracked_day.DAY), asked to add an hour before it
+    (waiting for approval) and submitted that week."""
     invitation = Invitation.objects.create(
         company=side.company,
         email="invited@team2.example",
@@ -107,6 +113,13 @@ def target_ids(side: Side) -> dict[str, str]:
     day = track_day(Client(), EnrolledDevice(enrolled.device.id, enrolled.token, side.employee_2))
     project = create_project_by(actor=side.owner, name="Team 2's project", task_names=["Task"])
     assign_member_by(actor=side.owner, project=project, member=side.employee_2)
+    change = request_added_time(
+        member=side.employee_2,
+        started_at=START - dt.timedelta(hours=3),
+        ended_at=START - dt.timedelta(hours=2),
+        reason="forgot the timer",
+    )
+    week = submit_week(member=side.employee_2, day=DAY)
     return {
         "project": str(project.pk),
         "task": str(project.tasks.get().pk),
@@ -115,6 +128,9 @@ def target_ids(side: Side) -> dict[str, str]:
         "team": str(side.team_2.pk),
         "device": str(device.pk),
         "invitation": str(invitation.pk),
+        "entry": str(day.entry_id),
+        "change": str(change.pk),
+        "week": str(week.pk),
     }
 
 
@@ -124,7 +140,13 @@ ROWS = {
         PolicyOverride.objects.count(),
         PolicyChange.objects.count(),
         sum(PolicyRow.objects.values_list("version", flat=True)),
-    )
+    ),
+    # Changes asked for or decided, weeks submitted or decided, and their steps.
+    "timesheets": lambda: (
+        list(TimeChange.objects.order_by("pk").values_list("status", flat=True)),
+        list(TimesheetWeek.objects.order_by("pk").values_list("status", flat=True)),
+        WeekEvent.objects.count(),
+    ),
 }
 #: A team's or member's policy form: titles switched off (the ids in the body must not matter).
 POLICY_FORM = {

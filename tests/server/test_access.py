@@ -25,7 +25,8 @@ HOW TO ADD A RULE for a new route (the failure message names the route):
   URL parameter to one of the object kinds in ``target_ids`` of access_world.py (member, team,
   device, invitation, screenshot, project, task); add a kind there when your object is new. Use
   ``method="post"`` and ``data={...}`` for actions. ``allowed`` names who must get through
-  (default: the owner of company A; "manager_2_a" is the manager of the target's team). A
+  (default: the owner of company A; "manager_2_a" is the manager of the target's team,
+  "employee_2_a" the target member, for actions only they may take on their own time). A
   data value "a:team_1" or "b:employee_2" is replaced by the id of that object of company A or
   B, to try other teams' and companies' ids in the form's body too. ``stores`` names a counter
   of ROWS: every refused request must leave it as it was, the allowed one must change it.
@@ -42,6 +43,7 @@ HOW TO ADD A RULE for a new route (the failure message names the route):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -67,6 +69,18 @@ from worklens_server.devices.services import enroll_device, issue_enrollment_cod
 from worklens_server.policies.services import update_policy
 
 pytestmark = pytest.mark.django_db
+
+OWNER, OWNER_MANAGER = frozenset({"owner"}), frozenset({"owner", "manager"})
+#: A trim of company A's employee_2's own tracked entry (tracked_day's, on 15 June 2026 from
+#: 10:00 UTC): only they may ask for it; anyone else's post is a 404 and stores nothing.
+OWN_TRIM = Obj(
+    {},
+    method="post",
+    data={"started_at": "2026-06-15T10:05", "ended_at": "2026-06-15T10:10", "reason": "call"},
+    ids={"time_entry": "entry"},
+    allowed=("employee_2_a",),
+    stores="timesheets",
+)
 
 EXCLUDED_PREFIXES = (
     # allauth's own account pages (login, logout, password reset, e-mail management): they act on
@@ -177,6 +191,21 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "timesheets/members/<uuid:member_id>/export.<str:fmt>": Obj(
         {"member_id": "member"}, fixed={"fmt": "pdf"}
     ),
+    # A member's own time (add, trim an entry, withdraw, submit a week): another's is a 404.
+    "timesheets/changes/add/": SignedIn(method="post"),
+    "timesheets/changes/trim/": (SignedIn(method="post"), OWN_TRIM),
+    "timesheets/changes/withdraw/": replace(OWN_TRIM, data={}, ids={"change": "change"}),
+    "timesheets/weeks/submit/": SignedIn(method="post", data={"week": "2026-06-15"}),
+    # An approver's decisions on a change or a week named in the form, and what waits for them.
+    "timesheets/changes/decide/": Obj(
+        {}, "post", {"decision": "approve"}, ids={"change": "change"}, stores="timesheets"
+    ),
+    "timesheets/weeks/decide/": Obj(
+        {}, "post", {"action": "reject", "comment": "no"}, ids={"week": "week"}, stores="timesheets"
+    ),
+    "timesheets/approvals/": (SignedIn(OWNER_MANAGER), Obj({}, query={"team": "team"})),
+    # Whether changes need approval: the owners' setting.
+    "timesheets/settings/": (SignedIn(OWNER), SignedIn(OWNER, method="post")),
     # Projects: owners and managers; a project a manager does not manage is a 404 for them.
     # More IDs of others in form bodies: tests/server/projects/test_project_access.py.
     "projects/": SignedIn(allowed=frozenset({"owner", "manager"})),

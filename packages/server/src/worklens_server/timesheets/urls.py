@@ -1,6 +1,6 @@
 from django.urls import path
 
-from worklens_server.timesheets.views import pages
+from worklens_server.timesheets.views import approvals, changes, pages
 
 app_name = "timesheets"
 
@@ -20,4 +20,14 @@ urlpatterns = [
         pages.member_export,
         name="member_export",
     ),
+    # A member's own time: add forgotten time, trim an entry, withdraw, submit a week.
+    path("timesheets/changes/add/", changes.add_time, name="add_time"),
+    path("timesheets/changes/trim/", changes.trim_time, name="trim_time"),
+    path("timesheets/changes/withdraw/", changes.withdraw, name="withdraw"),
+    path("timesheets/weeks/submit/", changes.submit, name="submit_week"),
+    # An approver's decisions, and what waits for them.
+    path("timesheets/changes/decide/", changes.decide, name="decide_changes"),
+    path("timesheets/weeks/decide/", changes.decide_a_week, name="decide_week"),
+    path("timesheets/approvals/", approvals.approvals, name="approvals"),
+    path("timesheets/settings/", approvals.timesheet_settings, name="settings"),
 ]

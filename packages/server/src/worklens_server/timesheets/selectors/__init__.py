@@ -1,4 +1,5 @@
-"""Reads for timesheets; `sheets` builds the timesheets themselves."""
+"""Reads for timesheets: the timesheets themselves (`sheets`), approved changes as the counts see
+them (`counted`), changes and who may decide them (`changes`), and submitted weeks (`weeks`)."""
 
 from worklens_server.timesheets.selectors.sheets import (
     NO_PROJECT,

@@ -1,4 +1,6 @@
-"""Writes for timesheets; `summaries` sends the weekly summary e-mail."""
+"""Writes for timesheets: the weekly summary e-mail (`summaries`), changes to a member's time
+(`changes`), submitted weeks and their decisions (`weeks`), the company's timesheet settings
+(`settings`), and the e-mails these send (`notices`). Domain errors are in `errors`."""
 
 from worklens_server.timesheets.services.summaries import (
     WEEKLY_SUMMARY,

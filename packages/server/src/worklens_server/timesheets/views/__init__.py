@@ -1,1 +1,2 @@
-"""Timesheet views; `pages` holds the timesheet pages and their files."""
+"""Timesheet views: the pages and files (`pages`), actions on time and weeks (`changes`), what
+waits for approval and the settings (`approvals`)."""

@@ -1,5 +1,6 @@
-"""Timesheet pages: a member's week (or day, or range) by project and task, and a team's by
-member. Thin: let the viewer in, find what the URL names among what they may see, read, render."""
+"""Timesheet pages: a member's week (or day, or range) by project and task, with their changes and
+the week's approval, and a team's by member. Thin: let the viewer in, find what the URL names
+among what they may see, read, render."""
 
 from __future__ import annotations
 
@@ -26,7 +27,15 @@ from worklens_server.timesheets.exports import (
     timesheet_pdf,
     timesheet_xlsx,
 )
-from worklens_server.timesheets.periods import BadPeriod, Period, parse_period
+from worklens_server.timesheets.forms import AddTimeForm, TrimForm
+from worklens_server.timesheets.models import WeekEvent
+from worklens_server.timesheets.periods import (
+    BadPeriod,
+    Period,
+    local_bounds,
+    parse_period,
+    week_of,
+)
 from worklens_server.timesheets.selectors import (
     Timesheet,
     get_member_timesheet,
@@ -34,6 +43,14 @@ from worklens_server.timesheets.selectors import (
     get_visible_team,
     list_visible_teams,
 )
+from worklens_server.timesheets.selectors.changes import (
+    get_settings,
+    list_changes,
+    list_entries,
+    may_decide,
+)
+from worklens_server.timesheets.selectors.weeks import get_week
+from worklens_server.tracking.local_days import zone
 
 
 @viewer_required
@@ -44,36 +61,69 @@ def home(request: HttpRequest, viewer: Member) -> HttpResponse:
     return redirect("timesheets:member", member_id=viewer.pk)
 
 
-def _period(request: HttpRequest, viewer: Member) -> Period:
+def period_of(request: HttpRequest, viewer: Member) -> Period:
     today = company_today(timezone_name=viewer.company.timezone, now=timezone.now())
     return parse_period(request.GET, today=today)
 
 
-def _bad(request: HttpRequest, exc: BadPeriod) -> HttpResponse:
+def bad_period(request: HttpRequest, exc: BadPeriod) -> HttpResponse:
     return render(request, "reports/bad_input.html", {"message": str(exc)}, status=400)
 
 
-def _visible_member(viewer: Member, member_id: uuid.UUID) -> Member:
+def visible_member(viewer: Member, member_id: uuid.UUID) -> Member:
     shown = find_visible_member(viewer=viewer, member_id=member_id)
     if shown is None:  # a member the viewer may not see does not exist for them
         raise Http404("No such member.")
     return shown
 
 
-@viewer_required
-def member(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> HttpResponse:
-    """One member's timesheet by project and task."""
-    shown = _visible_member(viewer, member_id)
-    try:
-        period = _period(request, viewer)
-    except BadPeriod as exc:
-        return _bad(request, exc)
+def member_page(
+    request: HttpRequest,
+    viewer: Member,
+    shown: Member,
+    period: Period,
+    *,
+    add_form: AddTimeForm | None = None,
+    trim_form: TrimForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The member's timesheet with their changes of the period and, for a week, its approval;
+    their own page also holds the forms to add and trim time (bound ones show their errors)."""
+    zone_name = shown.timezone
+    first, after = local_bounds(period.start, period.end, zone_name)
+    own = viewer.pk == shown.pk
+    week = week_of(period.start)
     context = {
         "viewer": viewer,
         "member": shown,
         "sheet": get_member_timesheet(member=shown, period=period),
+        "changes": list_changes(member=shown, first=first, after=after),
+        "own": own,
+        "decides": may_decide(viewer=viewer, member=shown),
+        "week_period": week,
+        "week": get_week(member=shown, week_start=week.start) if period.kind == "week" else None,
+        "week_started": week.start <= company_today(timezone_name=zone_name),
+        "needs_approval": get_settings(company_id=shown.company_id).changes_need_approval,
+        "page_path": request.get_full_path(),
     }
-    return render(request, "timesheets/member.html", context)
+    if own:
+        context["entries"] = list_entries(member=shown, first=first, after=after)
+        context["add_form"] = add_form or AddTimeForm(
+            zone_name=zone_name, member_id=shown.pk, company_id=shown.company_id
+        )
+        context["trim_form"] = trim_form or TrimForm(zone_name=zone_name)
+    return render(request, "timesheets/member.html", context, status=status)
+
+
+@viewer_required
+def member(request: HttpRequest, viewer: Member, member_id: uuid.UUID) -> HttpResponse:
+    """One member's timesheet by project and task, with their changes and the week's state."""
+    shown = visible_member(viewer, member_id)
+    try:
+        period = period_of(request, viewer)
+    except BadPeriod as exc:
+        return bad_period(request, exc)
+    return member_page(request, viewer, shown, period)
 
 
 @viewer_required
@@ -81,27 +131,41 @@ def member_export(
     request: HttpRequest, viewer: Member, member_id: uuid.UUID, fmt: str
 ) -> HttpResponse:
     """The member's timesheet as the page shows it, as a CSV, XLSX or PDF file."""
-    shown = _visible_member(viewer, member_id)
+    shown = visible_member(viewer, member_id)
     try:
-        period = _period(request, viewer)
+        period = period_of(request, viewer)
     except BadPeriod as exc:
-        return _bad(request, exc)
+        return bad_period(request, exc)
     heading = ExportHeading(
         title=f"Timesheet of {shown.user.display_name}",
         company=shown.company.name,
-        timezone=shown.company.timezone,
+        timezone=shown.timezone,
         first_column="Project",
         second_column="Task",
+        approval=_approval_line(shown, period),
     )
     sheet = get_member_timesheet(member=shown, period=period)
     return _file(sheet, heading, fmt, f"timesheet-{shown.user.display_name}")
 
 
+def _approval_line(shown: Member, period: Period) -> str:
+    """For the PDF of an approved week: who approved it and when, instead of a line to sign."""
+    if period.kind != "week":
+        return ""
+    week = get_week(member=shown, week_start=period.start)
+    if week is None or not week.is_locked:
+        return ""
+    approved = [e for e in week.events.all() if e.action == WeekEvent.Action.APPROVED][-1]
+    by = approved.by.user.display_name if approved.by else "a deleted account"
+    moment = approved.at.astimezone(zone(shown.timezone))
+    return f"Approved in WorkLens by {by} on {moment:%d %b %Y %H:%M} ({shown.timezone})."
+
+
 def _team_page(request: HttpRequest, viewer: Member, team: Team | None) -> HttpResponse:
     try:
-        period = _period(request, viewer)
+        period = period_of(request, viewer)
     except BadPeriod as exc:
-        return _bad(request, exc)
+        return bad_period(request, exc)
     context = {
         "viewer": viewer,
         "team": team,
@@ -128,9 +192,9 @@ def one_team(request: HttpRequest, viewer: Member, team: Team) -> HttpResponse:
 
 def _team_export(request: HttpRequest, viewer: Member, team: Team | None, fmt: str) -> HttpResponse:
     try:
-        period = _period(request, viewer)
+        period = period_of(request, viewer)
     except BadPeriod as exc:
-        return _bad(request, exc)
+        return bad_period(request, exc)
     name = viewer.company.name if team is None else team.name
     heading = ExportHeading(
         title=f"Timesheets of {name}",
