@@ -17,6 +17,7 @@ from worklens_server.accounts.models import User
 from worklens_server.companies.models import Member, TeamMembership
 from worklens_server.devices.models import Device
 from worklens_server.privacy.models import ScreenshotAccess
+from worklens_server.timesheets.models import TimeChange, TimesheetWeek
 from worklens_server.tracking.blobs import read_image
 from worklens_server.tracking.models import (
     ActivitySlot,
@@ -82,6 +83,45 @@ def _member_record(member: Member) -> dict[str, Any]:
             MemberDayRollup.objects.filter(member=member).order_by("day"),
             *("day", "tracked_seconds", "active_seconds", "keyboard_events", "mouse_events"),
         ),
+        "time_changes": [
+            {
+                "id": change.id,
+                "kind": change.kind,
+                "started_at": change.started_at,
+                "ended_at": change.ended_at,
+                "time_entry_id": change.time_entry_id,
+                "project": change.project.name if change.project else None,
+                "task": change.task.name if change.task else None,
+                "notes": change.notes,
+                "reason": change.reason,
+                "status": change.status,
+                "requested_at": change.requested_at,
+                "decided_at": change.decided_at,
+                "decided_by": _decider(change),
+                "decision_comment": change.decision_comment,
+            }
+            for change in TimeChange.objects.filter(member=member)
+            .select_related("project", "task", "decided_by__user")
+            .order_by("started_at")
+        ],
+        "timesheet_weeks": [
+            {
+                "week_start": week.week_start,
+                "status": week.status,
+                "steps": [
+                    {
+                        "action": event.action,
+                        "by": event.by.user.display_name if event.by else None,
+                        "at": event.at,
+                        "comment": event.comment,
+                    }
+                    for event in week.events.all()
+                ],
+            }
+            for week in TimesheetWeek.objects.filter(member=member)
+            .prefetch_related("events__by__user")
+            .order_by("week_start")
+        ],
         "screenshot_views_by_others": [
             {
                 "viewer": access.viewer.user.display_name if access.viewer else None,
@@ -95,6 +135,13 @@ def _member_record(member: Member) -> dict[str, Any]:
             .order_by("accessed_at")
         ],
     }
+
+
+def _decider(change: TimeChange) -> str | None:
+    """Who decided a change: a name, "the company's rules" when no approval was needed."""
+    if change.decided_automatically:
+        return "the company's rules (no approval needed)"
+    return change.decided_by.user.display_name if change.decided_by else None
 
 
 def _screenshots(user: User) -> Iterator[Screenshot]:
