@@ -215,3 +215,32 @@ def test_the_approvals_page_of_one_team(world: World, week: dict[str, Any]) -> N
         "/timesheets/approvals/", {"team": str(world.team.pk)}
     )
     assert other_team.status_code == 404
+
+
+def test_a_change_decided_on_the_approvals_page_swaps_its_row(
+    world: World, week: dict[str, Any]
+) -> None:
+    add_time(client_of(world.employee), "2026-06-16 13:00", "2026-06-16 14:00")
+    [change] = TimeChange.objects.all()
+    manager = client_of(world.manager)
+    assert f'data-change="{change.pk}"' in manager.get("/timesheets/approvals/").content.decode()
+
+    row = manager.post(
+        "/timesheets/changes/decide/",
+        {"change": str(change.pk), "decision": "approve", "comment": "fine"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert row.status_code == 200
+    html = row.content.decode()
+    assert html.lstrip().startswith('<tr class="change status-approved"')
+    assert "approved by Mia Manager" in html
+    assert "“fine”" in html
+    change.refresh_from_db()
+    assert change.status == "approved"
+    assert "No manual time or edit waits" in manager.get("/timesheets/approvals/").content.decode()
+
+
+def test_approval_e_mail_is_listed_as_transactional(world: World) -> None:
+    page = client_of(world.employee).get("/account/email/").content.decode()
+    assert "Timesheet approvals: a week submitted to you" in page

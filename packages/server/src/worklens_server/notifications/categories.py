@@ -41,6 +41,7 @@ TRANSACTIONAL_KINDS: tuple[str, ...] = (
     "notices that the service failed for you or your company",
     "new versions of the WorkLens agent",
     "invitations to join a company",
+    "timesheet approvals: a week submitted to you, a decision on your week or your time",
     "confirmation that an account or a company was deleted",
 )
 
