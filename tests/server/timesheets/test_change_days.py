@@ -90,3 +90,34 @@ def test_the_day_the_clocks_go_forward_counts_the_hours_it_holds(
     decide(client_of(world.owner), [change])
     rows = _sheet(employee, world.employee, {"period": "day", "date": "2026-03-29"})
     assert rows["Total"][1] == "2:00:00"
+
+
+def test_a_member_in_their_own_zone_has_their_changes_on_their_own_days(
+    world: World, api: Client, device: EnrolledDevice
+) -> None:
+    """In New York (UTC-4 in June) Monday evening is Tuesday in Berlin, the company's zone: the
+    tracked time, the time added and the time trimmed all count on the member's Monday."""
+    user = world.employee.user
+    user.timezone = "America/New_York"
+    user.save(update_fields=["timezone"])
+    new_york = dt.timezone(dt.timedelta(hours=-4))
+    start = dt.datetime(2026, 6, 15, 20, 0, tzinfo=new_york)
+    entry = time_entry(started_at=start, stopped_at=start + dt.timedelta(minutes=30))
+    slots = [slot(entry.id, started_at=start + dt.timedelta(minutes=m)) for m in range(30)]
+    assert (
+        post_batch(api, device, batch(device, time_entries=[entry], slots=slots)).status_code == 200
+    )
+    assert list(MemberDayRollup.objects.values_list("day", flat=True)) == [MONDAY]
+    employee = client_of(world.employee)
+
+    add_time(employee, "2026-06-15 21:00", "2026-06-15 22:00")  # entered in New York time
+    trim(employee, str(entry.id), "2026-06-15 20:10", "2026-06-15 20:20")
+    decide(client_of(world.manager), list(TimeChange.objects.all()))
+
+    added = TimeChange.objects.get(kind="add")
+    assert added.started_at == dt.datetime(2026, 6, 16, 1, 0, tzinfo=dt.UTC)
+    page = client_of(world.manager).get("/timesheets/team/", {"date": "2026-06-15"})
+    rows = {row[0]: row for row in grid(page.content.decode())}
+    line = rows["Eli Employee employee@acme.example"]
+    assert line[1:3] == [clock(30 * 60 - 10 * 60 + 60 * 60), ""]  # all on Monday
+    assert line[9:11] == ["1:00:00", "\u22120:10:00"]

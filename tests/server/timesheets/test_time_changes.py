@@ -23,6 +23,7 @@ from tracked_week import track_entry
 
 from tests.smtp_sink import SmtpSink, text_body
 from worklens_server.companies.services import add_team_member
+from worklens_server.projects.services import create_project
 from worklens_server.timesheets.models import TimeChange
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +165,23 @@ def test_another_companys_project_is_refused(world: World, week: dict[str, Any])
     response = add_time(
         client_of(world.employee), "2026-06-16 13:00", "2026-06-16 14:00", work=f"p:{secret.pk}"
     )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert TimeChange.objects.count() == 0
+
+
+def test_only_the_members_own_open_projects_are_offered(world: World, week: dict[str, Any]) -> None:
+    """As in the agent: projects open to everyone or assigned to them, and not archived."""
+    closed = create_project(company=world.company, name="Board only", task_names=["Minutes"])
+    employee = client_of(world.employee)
+    form = section(
+        employee.get(f"/timesheets/members/{world.employee.pk}/").content.decode(), "add-time"
+    )
+    assert "Support desk" in form
+    assert "Board only" not in form
+
+    response = add_time(employee, "2026-06-16 13:00", "2026-06-16 14:00", work=f"p:{closed.pk}")
+
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert TimeChange.objects.count() == 0

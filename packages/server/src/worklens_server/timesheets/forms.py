@@ -1,5 +1,6 @@
 """Forms of manual time, trims, decisions, weeks and the timesheet settings. Times are entered
-in the company's zone; a local time the clocks skip (the spring-forward hour) is refused."""
+in the member's zone (Member.timezone); a local time the clocks skip (the spring-forward hour)
+is refused."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock time without a zone; the form places it in the company's zone."""
+    """A wall-clock time without a zone; the form places it in the member's zone."""
 
     widget = DATETIME_LOCAL
 

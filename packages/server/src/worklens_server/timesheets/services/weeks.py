@@ -1,7 +1,7 @@
-"""Weekly approval: a member submits a week (Monday to Sunday in the company's zone); a manager of
-their team or an owner approves or rejects it; an approved week is locked (no new changes, no
-decisions on changes in it) until a manager or an owner reopens it. Every step is a WeekEvent with
-who, when and the comment, and the people it concerns get an e-mail.
+"""Weekly approval: a member submits a week (Monday to Sunday of their own days, Member.timezone);
+a manager of their team or an owner approves or rejects it; an approved week is locked (no new
+changes, no decisions on changes in it) until a manager or an owner reopens it. Every step is a
+WeekEvent with who, when and the comment, and the people it concerns get an e-mail.
 
 Rules: a week can be submitted once it has begun, and again after a rejection or a reopening; a
 week is approved only when no change in it waits for a decision (the approver decides those
