@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from worklens_server.companies.countries import country_choices
 from worklens_server.companies.currencies import currency_choices
 from worklens_server.companies.details import check_company_details
-from worklens_server.companies.timezones import WEEKDAYS, timezone_choices
+from worklens_server.companies.timezones import timezone_choices
 
 _DETAIL_FIELDS = ("name", "address", "phone", "country", "vat_number")
 
@@ -60,11 +60,6 @@ class CompanySettingsForm(CompanyDetailsForm):
         choices=timezone_choices,
         help_text="The company's days in reports and timesheets, for people who have not chosen "
         "their own on My account.",
-    )
-    week_starts_on = forms.TypedChoiceField(
-        label="Timesheet weeks start on",
-        choices=list(enumerate(WEEKDAYS)),
-        coerce=int,
     )
     currency = forms.ChoiceField(
         label="Currency",

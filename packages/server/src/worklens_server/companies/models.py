@@ -18,8 +18,6 @@ class Company(models.Model):
     #: IANA timezone that defines the company's "day" in reports and rollups, for members who
     #: have not chosen their own (accounts.User.timezone).
     timezone = models.CharField(max_length=64, default="UTC")
-    #: The first day of a timesheet week: 0 = Monday ... 6 = Sunday.
-    week_starts_on = models.PositiveSmallIntegerField(default=0)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     #: ISO 3166 alpha-2 code; decides whether a VAT number is required and how it is checked.

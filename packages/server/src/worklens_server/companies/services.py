@@ -113,10 +113,9 @@ def update_company_settings(
     require_manager_2fa: bool,
     currency: str = "",
     timezone: str | None = None,
-    week_starts_on: int | None = None,
 ) -> Company:
-    """The owner's settings; the currency is the country's when not given, the time zone and
-    the first day of the week stay as they are when not given."""
+    """The owner's settings; the currency is the country's when not given, the time zone stays
+    as it is when not given."""
     details = check_company_details(
         name=name, address=address, phone=phone, country=country, vat_number=vat_number
     )
@@ -134,10 +133,6 @@ def update_company_settings(
         if not is_known_timezone(timezone):
             raise ValidationError({"timezone": f"{timezone!r} is not a time zone WorkLens knows."})
         company.timezone = timezone
-    if week_starts_on is not None:
-        if not 0 <= week_starts_on <= 6:
-            raise ValidationError({"week_starts_on": "a week starts on one of its seven days."})
-        company.week_starts_on = week_starts_on
     company.save(
         update_fields=[
             "name",
@@ -148,7 +143,6 @@ def update_company_settings(
             "require_manager_2fa",
             "currency",
             "timezone",
-            "week_starts_on",
         ]
     )
     return company

@@ -20,6 +20,3 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 def is_known_timezone(name: str) -> bool:
     return name in timezone_names()
-
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

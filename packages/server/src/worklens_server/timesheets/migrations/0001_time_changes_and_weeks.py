@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("companies", "0005_week_starts_on"),
+        ("companies", "0004_company_currency"),
         ("projects", "0002_assignments_budget_rate"),
         ("tracking", "0004_time_entry_project_moved"),
     ]
