@@ -17,7 +17,7 @@ from worklens_server.companies.selectors import get_visible_members
 from worklens_server.devices.models import Device, EnrollmentCode
 from worklens_server.invitations.models import Invitation
 from worklens_server.policies.models import PolicyAcknowledgement
-from worklens_server.policies.services import update_policy
+from worklens_server.policies.services import set_policy_override, update_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,20 @@ def test_a_manager_withdraws_employee_invitations_into_their_team_only(
     manager_invite.refresh_from_db()
     assert employee_invite.cancelled_at is not None
     assert manager_invite.cancelled_at is None
+
+
+def test_the_invitation_page_shows_the_policy_of_the_team_joined(
+    world: World, smtp: SmtpSink
+) -> None:
+    """Someone invited into a team reads what will apply to them, the team's settings
+    included, before they set a password; someone joining without a team reads the company's."""
+    set_policy_override(actor=None, team=world.team, changes={"screenshots_per_interval": 0})
+    _invite(world, world.owner, "teamed@acme.example", team=world.team.pk)
+    _invite(world, world.owner, "teamless@acme.example")
+
+    teamed = Client().get(_link(smtp, "teamed@acme.example")).content.decode()
+    assert "Screenshots: none are taken." in teamed
+    assert "Screenshots: 1 screenshot" not in teamed
+    teamless = Client().get(_link(smtp, "teamless@acme.example")).content.decode()
+    assert "Screenshots: 1 screenshot of your screen" in teamless
+    assert "Screenshots: none are taken." not in teamless

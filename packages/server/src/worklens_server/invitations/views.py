@@ -86,6 +86,8 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "invitation": invitation,
         "form": form,
-        "policy": get_policy_in_plain_words(company_id=invitation.company_id),
+        "policy": get_policy_in_plain_words(
+            company_id=invitation.company_id, team_id=invitation.team_id
+        ),
     }
     return render(request, "invitations/accept.html", context, status=400 if form.errors else 200)

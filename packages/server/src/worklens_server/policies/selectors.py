@@ -248,9 +248,17 @@ def fields_actor_may_change(
 # --- acknowledgement -------------------------------------------------------------------------
 
 
-def get_policy_in_plain_words(*, company_id: uuid.UUID) -> PolicyInPlainWords:
-    """The company policy in plain words (what someone joining without a team will read)."""
-    return describe_policy(get_company_policy(company_id=company_id))
+def get_policy_in_plain_words(
+    *, company_id: uuid.UUID, team_id: uuid.UUID | None = None
+) -> PolicyInPlainWords:
+    """What will apply to someone joining, in plain words: the company policy, with the
+    settings of the team they join (an invitation names at most one) on top."""
+    company = get_company_policy(company_id=company_id)
+    if team_id is None:
+        return describe_policy(company)
+    rows = PolicyOverride.objects.filter(company_id=company_id, team_id=team_id)
+    teams, _ = _split(rows.select_related("team"))
+    return describe_policy(resolve(company=company, teams=teams).policy)
 
 
 def get_latest_acknowledgement(*, member_id: uuid.UUID) -> PolicyAcknowledgement | None:
