@@ -10,69 +10,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.agent_api import enroll, projects, upload
 from tests.e2e.browser import chromium, log_in, needs_chromium, running_stack
 from tests.e2e.database_rows import Database
 from worklens_server.formatting import clock
 from worklens_wire import new_id
-from worklens_wire.v1 import ActivitySlot, DeviceInfo, EnrollRequest, TimeEntry, UploadBatch
+from worklens_wire.v1 import TimeEntry
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-def _enroll(base_url: str, code: str) -> tuple[str, uuid.UUID]:
-    device = DeviceInfo(
-        installation_id=uuid.uuid4(),
-        hostname="emmas-laptop",
-        os_name="Linux",
-        machine_id_hash=hashlib.sha256(b"timesheets test").hexdigest(),
-        timezone="UTC",
-        agent_version="0.1.0",
-    )
-    body = EnrollRequest(code=code, device=device).model_dump_json()
-    enrolled = httpx.post(f"{base_url}/api/v1/enroll", content=body, timeout=30)
-    assert enrolled.status_code == 201, enrolled.text
-    return str(enrolled.json()["token"]), uuid.UUID(enrolled.json()["device_id"])
-
-
-def _upload(base_url: str, token: str, device_id: uuid.UUID, entry: TimeEntry) -> None:
-    assert entry.stopped_at is not None
-    minutes = int((entry.stopped_at - entry.started_at).total_seconds() // 60)
-    slots = [
-        ActivitySlot(
-            id=new_id(),
-            time_entry_id=entry.id,
-            started_at=entry.started_at + dt.timedelta(minutes=m),
-            length_seconds=60,
-            active_seconds=45,
-            keyboard_events=90,
-            mouse_events=30,
-        )
-        for m in range(minutes)
-    ]
-    batch = UploadBatch(
-        batch_id=new_id(),
-        device_id=device_id,
-        sent_at=dt.datetime.now(dt.UTC),
-        time_entries=[entry],
-        slots=slots,
-    )
-    response = httpx.post(
-        f"{base_url}/api/v1/batches",
-        content=batch.model_dump_json(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
 
 
 def _cells(page: Any, row: int) -> list[str]:
@@ -85,16 +38,13 @@ def _cells(page: Any, row: int) -> list[str]:
 def test_timesheets_for_owner_manager_and_employee(tmp_path: Path) -> None:
     with running_stack(tmp_path / "server", "--codes", "1") as stack:
         server, demo = stack.server, stack.demo
-        token, device_id = _enroll(server.url, demo["enrollment_codes"][0])
-        projects = httpx.get(
-            f"{server.url}/api/v1/projects", headers={"Authorization": f"Bearer {token}"}
-        ).json()
-        website = next(p for p in projects if p["name"] == "Website relaunch")
-        design = next(t for t in website["tasks"] if t["name"] == "Design")
+        token, device_id = enroll(server.url, demo["enrollment_codes"][0])
+        website = projects(server.url, token)["Website relaunch"]
+        design = website["tasks"]["Design"]
         today = dt.datetime.now(dt.UTC).date()
         monday = today - dt.timedelta(days=today.weekday() + 7)  # last week's
         at = dt.datetime.combine(monday, dt.time(9), tzinfo=dt.UTC)
-        _upload(
+        upload(
             server.url,
             token,
             device_id,
@@ -107,7 +57,7 @@ def test_timesheets_for_owner_manager_and_employee(tmp_path: Path) -> None:
             ),
         )
         tuesday = at + dt.timedelta(days=1, hours=1)
-        _upload(
+        upload(
             server.url,
             token,
             device_id,
