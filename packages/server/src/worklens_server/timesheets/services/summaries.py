@@ -1,5 +1,6 @@
 """The weekly summary e-mail to owners and managers who asked for it: their team timesheet's
-figures (approved manual time included and said, trimmed time left out and said)."""
+figures (approved manual time included and said, trimmed time left out and said, idle time
+kept included and said, idle time discarded left out and said)."""
 
 from __future__ import annotations
 
@@ -52,9 +53,13 @@ def send_weekly_summaries(
                 "activity": "" if line.activity_percent is None else f"{line.activity_percent} %",
                 "manual": clock(line.manual_seconds) if line.manual_seconds else "",
                 "trimmed": clock(line.trimmed_seconds) if line.trimmed_seconds else "",
+                "idle_kept": clock(line.idle_kept_seconds) if line.idle_kept_seconds else "",
+                "idle_discarded": (
+                    clock(line.idle_discarded_seconds) if line.idle_discarded_seconds else ""
+                ),
             }
             for line in sheet.lines
-            if line.total or line.trimmed_seconds
+            if line.total or line.trimmed_seconds or line.idle_discarded_seconds
         ]
         send_email(
             to=viewer.user.email,
