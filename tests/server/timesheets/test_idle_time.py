@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import io
 import re
+import uuid
 from io import StringIO
 from typing import Any
 
@@ -24,7 +25,7 @@ from tracked_week import MONDAY, at, track_entry
 
 from tests.smtp_sink import SmtpSink, text_body
 from worklens_server.notifications.services import set_email_preferences
-from worklens_server.tracking.models import ActivitySlot, MemberDayRollup
+from worklens_server.tracking.models import ActivitySlot, MemberDayRollup, TimeEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +183,13 @@ def test_the_weekly_summary_says_kept_and_discarded_idle_time(
         f"({DISCARDED} idle discarded, not counted)"
     ) in body
     assert f"Total: {TOTAL}" in body
+
+
+def test_a_discarded_stretch_is_not_offered_for_trimming(world: World, idle: None) -> None:
+    page = _client(world.employee).get(f"/timesheets/members/{world.employee.pk}/?{WEEK}")
+    select = page.content.decode().split('<select name="time_entry"', 1)[1].split("</select>")[0]
+    options = re.findall(r'<option value="([^"]+)"', select)
+    marks = dict(TimeEntry.objects.values_list("id", "idle"))
+    offered = {marks[uuid.UUID(value)] for value in options}
+    assert len(options) == 4  # the three entries of the week and the kept idle time
+    assert offered == {"", "kept"}
