@@ -26,6 +26,7 @@ SETTINGS = {
     "country": "CH",
     "vat_number": "CHE-123.456.789 MWST",
     "timezone": "Europe/Zurich",
+    "week_starts_on": "0",
 }
 
 

@@ -35,7 +35,7 @@ def test_opted_in_managers_get_their_peoples_week(
     assert "queued 1 weekly summaries" in out.getvalue()  # employees get none; the owner opted out
     [message] = smtp.wait_for(world.manager.user.email)
     assert [m["To"] for m in smtp.messages] == [world.manager.user.email]
-    sheet = get_team_timesheet(viewer=world.manager, period=week_of(MONDAY))
+    sheet = get_team_timesheet(viewer=world.manager, period=week_of(MONDAY, starts_on=0))
     assert (
         message["Subject"]
         == f"Acme: {clock(sheet.total)} tracked in the week of 15 Jun 2026 to 21 Jun 2026"
