@@ -30,10 +30,10 @@ from django.utils import timezone
 from worklens_server.companies.models import Member
 from worklens_server.projects.models import Project, Task
 from worklens_server.projects.selectors import usable_projects
+from worklens_server.timesheets.intervals import Interval, merged, minus
 from worklens_server.timesheets.models import MAX_CHANGE, TimeChange
 from worklens_server.timesheets.periods import local_days_of, moment_text, stretch_text
 from worklens_server.timesheets.selectors.changes import get_settings, may_decide
-from worklens_server.timesheets.selectors.counted import Interval, merged, minus
 from worklens_server.timesheets.selectors.weeks import locked_weeks
 from worklens_server.timesheets.services import notices
 from worklens_server.timesheets.services.errors import NotPermitted, TimesheetRefused, WeekLocked
