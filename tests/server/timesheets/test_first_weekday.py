@@ -69,6 +69,12 @@ def test_this_week_and_its_neighbours_start_on_the_first_weekday(
         assert week_of(day, starts_on=int(weekday)).start == start
     team = client_of(world.owner).get("/timesheets/team/").content.decode()
     assert _shown(team)[0] == title
+    last = (start + dt.timedelta(days=6)).isoformat()
+    for path in (f"members/{world.employee.pk}", "team"):
+        exported = client_of(world.owner).get(f"/timesheets/{path}/export.csv")
+        assert exported["Content-Disposition"].endswith(f'-{first}-{last}.csv"')
+        header = next(line for line in exported.content.decode().splitlines() if first in line)
+        assert header.split(",").index(first) + 6 == header.split(",").index(last)
 
 
 def test_a_member_in_another_zone_has_weeks_of_their_own_days(
