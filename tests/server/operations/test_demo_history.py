@@ -112,7 +112,10 @@ def test_the_history_fills_every_table_and_every_page(tmp_path: Path) -> None:
         shares = {round(100 * r.active_seconds / r.tracked_seconds) for r in days}
         assert len(shares) > 3, email
         assert all(10 < share < 95 for share in shares), email
-        assert Device.objects.filter(member=members[email]).count() == 1
+        (device,) = Device.objects.filter(member=members[email])
+        # Heard from when it sent its last day, not when the history was made.
+        assert device.last_seen_at is not None
+        assert device.last_seen_at.date() == WORKING_DAYS[-1], email
     # One-minute slots as the policy says, aligned to the minute except where an entry starts.
     slots = ActivitySlot.objects.aggregate(longest=Max("length_seconds"), n=Count("id"))
     assert slots["longest"] == 60
@@ -171,3 +174,20 @@ def test_the_history_fills_every_table_and_every_page(tmp_path: Path) -> None:
     again = _seed(*HISTORY)
     assert again["company_id"] == demo["company_id"]
     assert _counts() == before
+
+
+def test_the_history_follows_the_policy_as_an_agent_would() -> None:
+    """Five-minute slots in the policy: slots of at most five minutes, each from a wall-clock
+    multiple of five minutes or from its entry's start, and no span across a slot boundary."""
+    _seed("--slot-seconds", "300", "--history", "--history-team-size", "1", "--history-days", "2")
+
+    assert ActivitySlot.objects.aggregate(longest=Max("length_seconds"))["longest"] == 300
+    entry_starts = set(TimeEntry.objects.values_list("started_at", flat=True))
+    starts = list(ActivitySlot.objects.values_list("started_at", flat=True))
+    assert len(starts) > 2 * 2 * 80  # two people, two days, about eight hours each
+    assert all(s in entry_starts or (s.minute % 5, s.second) == (0, 0) for s in starts)
+    for span in AppSpan.objects.all():
+        crossed = [
+            s for s in starts if span.started_at < s < span.ended_at and s not in entry_starts
+        ]
+        assert not crossed, span

@@ -32,6 +32,8 @@ from worklens_wire.v1 import ActivitySlot, AppSpan, Policy, ScreenshotRecord, Ti
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: The size screenshots are drawn at (the policy's maximum width caps it): big enough to read.
 SCREEN_WIDTH, SCREEN_HEIGHT = 1280, 800
+#: What was in front when: (from, until, window), in time order.
+Shown = list[tuple[dt.datetime, dt.datetime, Window]]
 
 
 def client_id(at: dt.datetime, rng: random.Random) -> uuid.UUID:
@@ -187,15 +189,16 @@ def _slot_starts(start: dt.datetime, end: dt.datetime, seconds: int) -> list[dt.
 
 
 def _slots(
-    entry: TimeEntry, work: Work, idle: bool, slot_seconds: int, rng: random.Random
+    entry: TimeEntry, work: Work, idle: bool, policy: Policy, rng: random.Random
 ) -> list[ActivitySlot]:
     assert entry.stopped_at is not None
     level = rng.uniform(*work.active)
-    starts = _slot_starts(entry.started_at, entry.stopped_at, slot_seconds)
+    starts = _slot_starts(entry.started_at, entry.stopped_at, policy.slot_seconds)
     slots = []
     for begins, ends in zip(starts, [*starts[1:], entry.stopped_at], strict=True):
         length = int((ends - begins).total_seconds())
-        share = 0.0 if idle else min(1.0, max(0.0, rng.gauss(level, 0.15)))
+        counted = policy.capture_activity and not idle
+        share = min(1.0, max(0.0, rng.gauss(level, 0.15))) if counted else 0.0
         active = round(length * share)
         slots.append(
             ActivitySlot(
@@ -213,7 +216,7 @@ def _slots(
 
 def _windows(
     entry: TimeEntry, work: Work, idle: bool, last: Window | None, rng: random.Random
-) -> list[tuple[dt.datetime, dt.datetime, Window]]:
+) -> Shown:
     """What was in front during the entry: a window for 1 to 12 minutes (chat for 1 to 3), then
     another; while idle, whatever was in front when the person left."""
     assert entry.stopped_at is not None
@@ -232,11 +235,15 @@ def _windows(
 
 def _spans(
     entry: TimeEntry,
-    windows: list[tuple[dt.datetime, dt.datetime, Window]],
+    windows: Shown,
     slot_starts: list[dt.datetime],
+    policy: Policy,
     rng: random.Random,
 ) -> list[AppSpan]:
-    """The windows cut at every slot boundary, as the agent's span builder cuts them."""
+    """The windows cut at every slot boundary, as the agent's span builder cuts them, with
+    what the policy lets the agent read of them."""
+    if not policy.capture_apps:
+        return []
     spans = []
     for begins, ends, window in windows:
         cuts = [b for b in slot_starts if begins < b < ends]
@@ -248,22 +255,25 @@ def _spans(
                     started_at=a,
                     ended_at=b,
                     app=window.app,
-                    title=window.title,
-                    url=window.url,
+                    title=window.title if policy.capture_titles else None,
+                    url=window.url if policy.capture_urls else None,
                 )
             )
     return spans
 
 
-def _shots(day: Day, policy: Policy, zone_name: str, rng: random.Random) -> list[Shot]:
-    """Screenshots at random moments of each wall-clock interval, while an entry is open."""
+def _shots(
+    day: Day, shown: Shown, policy: Policy, zone_name: str, rng: random.Random
+) -> list[Shot]:
+    """Screenshots at random moments of each wall-clock interval, while an entry is open, of
+    the window then in front (`shown`, in time order)."""
     if policy.screenshots_per_interval == 0 or not day.entries:
         return []
     interval = policy.screenshot_interval_seconds
     width = min(SCREEN_WIDTH, policy.screenshot_max_width)
     height = width * SCREEN_HEIGHT // SCREEN_WIDTH
     slot_starts = [s.started_at for s in day.slots]
-    span_starts = [s.started_at for s in day.spans]
+    shown_starts = [start for start, _, _ in shown]
     first, last = day.entries[0].started_at, day.entries[-1].stopped_at
     assert last is not None
     shots = []
@@ -277,7 +287,7 @@ def _shots(day: Day, policy: Policy, zone_name: str, rng: random.Random) -> list
             if entry is None:
                 continue  # the timer was off: nothing is captured
             slot = day.slots[bisect.bisect_right(slot_starts, taken) - 1]
-            span = day.spans[bisect.bisect_right(span_starts, taken) - 1]
+            window = shown[bisect.bisect_right(shown_starts, taken) - 1][2]
             record = ScreenshotRecord(
                 id=client_id(taken, rng),
                 time_entry_id=entry.id,
@@ -287,7 +297,6 @@ def _shots(day: Day, policy: Policy, zone_name: str, rng: random.Random) -> list
                 height=height,
                 blurred=policy.screenshot_blur,
             )
-            window = Window(span.app, span.title or "", span.url)
             local = taken.astimezone(zone(zone_name)).strftime("%H:%M")
             shots.append(Shot(record, window, local))
         window_start += dt.timedelta(seconds=interval)
@@ -301,6 +310,7 @@ def plan_day(
     rng = random.Random(f"{person.email}/{day.isoformat()}")
     stretches = _stretches(person, day, zone_name, rng)
     plan = Day(day=day)
+    shown: Shown = []
     last_window: Window | None = None
     for stretch in stretches:
         parts, idle = _entries_around_idle(stretch, tasks, rng)
@@ -308,13 +318,14 @@ def plan_day(
             plan.idle.append(idle)
         for entry, work, is_idle in parts:
             assert entry.stopped_at is not None
-            slots = _slots(entry, work, is_idle, policy.slot_seconds, rng)
+            slots = _slots(entry, work, is_idle, policy, rng)
             windows = _windows(entry, work, is_idle, last_window, rng)
             last_window = windows[-1][2]
+            shown += windows
             plan.entries.append(entry)
             plan.slots += slots
-            plan.spans += _spans(entry, windows, [s.started_at for s in slots], rng)
-    plan.shots = _shots(plan, policy, zone_name, rng)
+            plan.spans += _spans(entry, windows, [s.started_at for s in slots], policy, rng)
+    plan.shots = _shots(plan, shown, policy, zone_name, rng)
     if rng.random() < 0.25:  # a call before the timer was started
         kind = "calls" if "calls" in person.works else "meeting"
         begins = stretches[0].started_at - dt.timedelta(minutes=rng.choice((20, 30, 45)))

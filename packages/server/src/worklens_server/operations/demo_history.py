@@ -9,6 +9,13 @@ rerun adds nothing; a demo started again a week later adds the days since, and t
 days are left as they are). The weeks follow the same rule by their state: the week before last
 ends approved (its changes decided first), last week submitted (by most people), and this
 week's changes wait for approval.
+
+Slots have the policy's length (`seed_demo --slot-seconds`, 60 s by default), as a real agent's
+would: ingest stores a slot of any length up to MAX_SLOT_SECONDS without comparing it with the
+policy, so longer slots would be accepted, and fewer rows would be quicker, but they would
+describe an agent that does not exist. They are not what costs time: measured on SQLite, the
+batches (slots and spans) take about a sixth of the history's time, the screenshots (drawing,
+then `store_screenshot`'s checks, encryption and file) about three quarters.
 """
 
 from __future__ import annotations
@@ -24,7 +31,11 @@ from typing import Any
 from worklens_server.companies.models import Member
 from worklens_server.devices.models import Device
 from worklens_server.devices.selectors import AuthenticatedDevice
-from worklens_server.devices.services import enroll_device, issue_enrollment_code
+from worklens_server.devices.services import (
+    enroll_device,
+    issue_enrollment_code,
+    mark_device_seen,
+)
 from worklens_server.ingest.services.batches import store_batch
 from worklens_server.ingest.services.screenshots import store_screenshot
 from worklens_server.operations.demo_cast import Person
@@ -139,6 +150,7 @@ def _store_day(device: AuthenticatedDevice, day: Day) -> None:
             width=shot.record.width,
             height=shot.record.height,
             seed=shot.record.id.int,
+            blurred=shot.record.blurred,
         )
         store_screenshot(device=device, record=shot.record, image=image)
 
@@ -247,5 +259,7 @@ def make_history(*, people: list[tuple[Person, Member]], days: int) -> Made:
                 _store_day(device, plan)
                 made.changes += _ask_for_changes(member, plan, tasks)
                 made.days += 1
+            # Ingest notes each upload's arrival; these were the computer's last, that evening.
+            mark_device_seen(device_id=device.id, at=plan.sent_at)
         made.weeks += _move_weeks(member, today, today - dt.timedelta(days=days))
     return made

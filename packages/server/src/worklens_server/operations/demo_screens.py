@@ -17,7 +17,7 @@ import io
 import random
 import zlib
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from worklens_server.operations.demo_cast import Window
 
@@ -200,15 +200,18 @@ def _window_picture(window: Window, width: int, height: int) -> Image.Image:
 
 
 def draw_screenshot(
-    *, window: Window, local_time: str, width: int, height: int, seed: int
+    *, window: Window, local_time: str, width: int, height: int, seed: int, blurred: bool = False
 ) -> bytes:
-    """A PNG of the desktop with `window` in front at `local_time` (HH:MM)."""
+    """A PNG of the desktop with `window` in front at `local_time` (HH:MM), blurred as the
+    agent blurs it when the policy asks (then in full colour: a blur makes new colours)."""
     image = _window_picture(window, width, height).copy()
     draw = ImageDraw.Draw(image)
     draw.text((width - 64, height - 28), local_time, fill=(235, 235, 235), font=_font(16))
     rng = random.Random(seed)
     x, y = rng.randint(60, width - 60), rng.randint(60, height - 80)
     draw.polygon([(x, y), (x, y + 20), (x + 5, y + 15), (x + 13, y + 15)], fill=(255, 255, 255))
+    if blurred:
+        image = image.convert("RGB").filter(ImageFilter.GaussianBlur(8))
     buffer = io.BytesIO()
     # Level 1: zlib's fastest; higher levels save a few kilobytes for twice the time.
     image.save(buffer, "PNG", compress_level=1)
