@@ -62,6 +62,7 @@ cat <<MSG
 WorkLens is running.
   Dashboard:   http://$host:$port/   ("Team today" fills in within a minute or two)
   Owner login: $(field 'd["owner_email"]')  password: $(field 'd["owner_password"]')
+  Manager:     $(field 'd["manager_email"]')  password: $(field 'd["manager_password"]')  (sees the Product team)
   API docs:    http://$host:$port/api/v1/docs
   Logs:        $data_dir/{server,worker,agent}.log
   Agent:       WORKLENS_AGENT_HOME=$WORKLENS_AGENT_HOME $agent status
