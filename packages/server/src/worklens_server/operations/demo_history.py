@@ -6,9 +6,9 @@ services, decided by each person's approver, and weeks submitted and approved.
 
 Idempotent and incremental: a day is made only for a person with no tracked time on it yet (a
 rerun adds nothing; a demo started again a week later adds the days since, and the live agent's
-days are left as they are). The weeks follow the same rule by their state: the week before last
-ends approved (its changes decided first), last week submitted (by most people), and this
-week's changes wait for approval.
+days are left as they are). The weeks follow the same rule by their state: the last complete
+week ends submitted (by most people, about half of its changes approved), the week before it
+approved (every change decided first), and later changes wait for approval.
 
 Slots have the policy's length (`seed_demo --slot-seconds`, 60 s by default), as a real agent's
 would: ingest stores a slot of any length up to MAX_SLOT_SECONDS without comparing it with the
@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from worklens_server.companies.models import Member
-from worklens_server.devices.models import Device
-from worklens_server.devices.selectors import AuthenticatedDevice
+from worklens_server.devices.selectors import AuthenticatedDevice, list_member_devices
 from worklens_server.devices.services import (
     enroll_device,
     issue_enrollment_code,
@@ -47,6 +46,7 @@ from worklens_server.reports.selectors import company_today
 from worklens_server.timesheets.models import TimeChange, TimesheetWeek
 from worklens_server.timesheets.periods import local_bounds, week_of
 from worklens_server.timesheets.selectors.changes import list_changes
+from worklens_server.timesheets.selectors.weeks import get_week
 from worklens_server.timesheets.services.changes import (
     decide_changes,
     request_added_time,
@@ -96,7 +96,8 @@ def _device_info(person: Person, zone_name: str) -> DeviceInfo:
 def _device(member: Member, person: Person) -> AuthenticatedDevice:
     """The person's demo computer, enrolled with a one-time code the first time."""
     info = _device_info(person, member.timezone)
-    device = Device.objects.filter(member=member, installation_id=info.installation_id).first()
+    devices = list_member_devices(member_id=member.pk, company_id=member.company_id)
+    device = next((d for d in devices if d.installation_id == info.installation_id), None)
     if device is None:
         code = issue_enrollment_code(member=member)
         device = enroll_device(code=code, info=info).device
@@ -209,7 +210,7 @@ def _move_weeks(member: Member, today: dt.date, first_day: dt.date) -> int:
     rng = random.Random(f"{member.user.email}/{submitted}")
     moved = 0
     if approved + dt.timedelta(days=4) >= first_day:
-        week = TimesheetWeek.objects.filter(member=member, week_start=approved).first()
+        week = get_week(member=member, week_start=approved)
         if week is None or week.status not in (
             TimesheetWeek.Status.SUBMITTED,
             TimesheetWeek.Status.APPROVED,
@@ -226,7 +227,7 @@ def _move_weeks(member: Member, today: dt.date, first_day: dt.date) -> int:
     if (
         submitted + dt.timedelta(days=4) >= first_day
         and not late
-        and not TimesheetWeek.objects.filter(member=member, week_start=submitted).exists()
+        and get_week(member=member, week_start=submitted) is None
     ):
         submit_week(member=member, day=submitted, comment="All done for the week.")
         moved += 1
