@@ -204,7 +204,8 @@ def _move_weeks(member: Member, today: dt.date, first_day: dt.date) -> int:
     with about half of its changes approved; the week before approved, every change decided.
     Only weeks that hold days of the history, and only steps not taken yet."""
     approver = approvers_of(member)[0]
-    current = week_of(today).start
+    # The demo company keeps the default Monday weeks, so a week's working days are its first five.
+    current = week_of(today, starts_on=member.company.week_starts_on).start
     submitted = current if today.weekday() >= 5 else current - dt.timedelta(days=7)
     approved = submitted - dt.timedelta(days=7)
     rng = random.Random(f"{member.user.email}/{submitted}")
