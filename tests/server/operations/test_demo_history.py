@@ -124,11 +124,21 @@ def test_the_history_fills_every_table_and_every_page(tmp_path: Path) -> None:
         s.second == 0 or s in entry_starts
         for s in ActivitySlot.objects.values_list("started_at", flat=True)
     )
-    # Idle time kept: entries whose slots hold no activity at all, beside busy ones.
+    # Idle time kept: entries marked so, whose slots hold no activity at all, beside busy ones.
     entries = TimeEntry.objects.annotate(
-        busy=Count("slots", filter=Q(slots__active_seconds__gt=0))
-    ).values_list("busy", flat=True)
-    assert 0 < sum(1 for busy in entries if busy == 0) < len(entries) / 5
+        busy=Count("slots", filter=Q(slots__active_seconds__gt=0)), n=Count("slots")
+    ).values_list("idle", "busy", "n")
+    kept = [(busy, n) for idle, busy, n in entries if idle == "kept"]
+    assert 0 < len(kept) < len(entries) / 5
+    assert all(busy == 0 and n > 0 for busy, n in kept)
+    assert all(busy > 0 for idle, busy, _ in entries if idle is None)
+    # Idle time discarded: its start and end only, nothing recorded in it.
+    discarded = TimeEntry.objects.filter(idle="discarded")
+    assert discarded.exists()
+    assert not discarded.filter(Q(project__isnull=False) | ~Q(notes="")).exists()
+    assert not ActivitySlot.objects.filter(time_entry__in=discarded).exists()
+    assert not AppSpan.objects.filter(time_entry__in=discarded).exists()
+    assert not Screenshot.objects.filter(time_entry__in=discarded).exists()
     # Spans are cut at slot boundaries, so there are more spans than slots; titles and URLs.
     assert AppSpan.objects.count() > slots["n"]
     assert AppSpan.objects.filter(app="Visual Studio Code", url__isnull=True).exists()
@@ -158,6 +168,10 @@ def test_the_history_fills_every_table_and_every_page(tmp_path: Path) -> None:
     for email, name in PEOPLE.items():
         cells = everyone[f"{name} {email}"]
         assert all(cell not in ("", "0:00:00") for cell in cells[:5]), name  # Monday to Friday
+    week = owner.get("/timesheets/team/", {"period": "week", "date": "2026-06-08"}).content
+    # Idle time shows on the timesheet as kept (counted) and discarded (not counted).
+    assert re.search(r'idle-kept">\d+:\d\d:\d\d<', week.decode())
+    assert re.search(r'idle-discarded">\d+:\d\d:\d\d<', week.decode())
     product = _team_rows(manager, "/timesheets/team/")
     assert {name.split()[-1] for name in product} == {
         "manager@demo.worklens.example",

@@ -8,10 +8,9 @@ a slot boundary or an entry; screenshots are taken at `screenshots_per_interval`
 of each wall-clock window of `screenshot_interval_seconds`, only while an entry is open. Idle
 time (no input) splits its entry as the agent does: the entry stops at the last input, and the
 person's decision shapes what is sent: kept, the idle stretch is an entry of its own (same
-project, task and notes) whose slots hold no activity; discarded, the agent never sends it and
-the day shows a gap until the entry that starts at their return. Each `IdleStretch` keeps that
-decision, so whatever the contract comes to carry about idle time is made here, in
-`_entries_around_idle`, from the same facts.
+project, task and notes, marked `idle="kept"`) whose slots hold no activity; discarded, only its
+start and end are sent (an entry marked `idle="discarded"`, with nothing in it), as an agent
+does to a server that accepts idle marks, and the day shows the gap as discarded idle time.
 
 Everything is drawn from a random generator seeded with the person and the date, ids included
 (UUIDv7 of the item's own time), so a day planned twice is the same day, figure for figure.
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 
 from worklens_server.operations.demo_cast import WORKS, Person, Window, Work
 from worklens_server.tracking.local_days import zone
-from worklens_wire.v1 import ActivitySlot, AppSpan, Policy, ScreenshotRecord, TimeEntry
+from worklens_wire.v1 import ActivitySlot, AppSpan, IdleMark, Policy, ScreenshotRecord, TimeEntry
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 #: The size screenshots are drawn at (the policy's maximum width caps it): big enough to read.
@@ -78,6 +77,8 @@ class Shot:
 class Day:
     day: dt.date
     entries: list[TimeEntry] = field(default_factory=list)
+    #: Idle time the person discarded: start and end only, no slots, spans or screenshots.
+    discarded: list[TimeEntry] = field(default_factory=list)
     slots: list[ActivitySlot] = field(default_factory=list)
     spans: list[AppSpan] = field(default_factory=list)
     shots: list[Shot] = field(default_factory=list)
@@ -137,7 +138,16 @@ def _stretches(person: Person, day: dt.date, zone_name: str, rng: random.Random)
 TaskIds = dict[tuple[str, str], tuple[uuid.UUID, uuid.UUID]]
 
 
-def _entry(stretch: Stretch, tasks: TaskIds, rng: random.Random) -> TimeEntry:
+def _entry(
+    stretch: Stretch, tasks: TaskIds, rng: random.Random, idle: IdleMark | None = None
+) -> TimeEntry:
+    if idle == "discarded":
+        return TimeEntry(
+            id=client_id(stretch.started_at, rng),
+            started_at=stretch.started_at,
+            stopped_at=stretch.ended_at,
+            idle="discarded",
+        )
     project_id, task_id = tasks[stretch.work.project, stretch.work.task]
     return TimeEntry(
         id=client_id(stretch.started_at, rng),
@@ -146,29 +156,33 @@ def _entry(stretch: Stretch, tasks: TaskIds, rng: random.Random) -> TimeEntry:
         project_id=project_id,
         task_id=task_id,
         notes=stretch.work.notes,
+        idle=idle,
     )
 
 
 def _entries_around_idle(
     stretch: Stretch, tasks: TaskIds, rng: random.Random
-) -> tuple[list[tuple[TimeEntry, Work, bool]], IdleStretch | None]:
+) -> tuple[list[tuple[TimeEntry, Work, bool]], IdleStretch | None, TimeEntry | None]:
     """The stretch's entries (entry, work, whether it is idle time) as the agent sends them,
-    with the idle stretch inside it, if the person left their desk this time."""
+    the idle stretch inside it if the person left their desk this time, and, if they discarded
+    it, the start and end the agent still sends."""
     length = (stretch.ended_at - stretch.started_at).total_seconds()
     if stretch.work.task == "Meetings" or length < 50 * 60 or rng.random() > 0.3:
-        return [(_entry(stretch, tasks, rng), stretch.work, False)], None
+        return [(_entry(stretch, tasks, rng), stretch.work, False)], None, None
     idle_start = stretch.started_at + dt.timedelta(seconds=rng.randint(900, int(length) - 1800))
     idle_end = idle_start + dt.timedelta(seconds=rng.randint(8 * 60, 25 * 60))
     idle = IdleStretch(idle_start, idle_end, kept=rng.random() < 0.5)
     before = Stretch(stretch.work, stretch.started_at, idle_start)
     after = Stretch(stretch.work, idle_end, stretch.ended_at)
+    away = Stretch(stretch.work, idle_start, idle_end)
     parts = [(_entry(before, tasks, rng), stretch.work, False)]
+    discarded = None
     if idle.kept:
-        parts.append(
-            (_entry(Stretch(stretch.work, idle_start, idle_end), tasks, rng), stretch.work, True)
-        )
+        parts.append((_entry(away, tasks, rng, idle="kept"), stretch.work, True))
+    else:
+        discarded = _entry(away, tasks, rng, idle="discarded")
     parts.append((_entry(after, tasks, rng), stretch.work, False))
-    return parts, idle
+    return parts, idle, discarded
 
 
 def _boundary(moment: dt.datetime, seconds: int) -> dt.datetime:
@@ -313,9 +327,11 @@ def plan_day(
     shown: Shown = []
     last_window: Window | None = None
     for stretch in stretches:
-        parts, idle = _entries_around_idle(stretch, tasks, rng)
+        parts, idle, discarded = _entries_around_idle(stretch, tasks, rng)
         if idle is not None:
             plan.idle.append(idle)
+        if discarded is not None:
+            plan.discarded.append(discarded)
         for entry, work, is_idle in parts:
             assert entry.stopped_at is not None
             slots = _slots(entry, work, is_idle, policy, rng)

@@ -116,8 +116,8 @@ def _batches(device: AuthenticatedDevice, day: Day) -> Iterator[UploadBatch]:
     """The day as the uploader sends it: time entries first, then the items, at most
     MAX_BATCH_ITEMS a batch; ids drawn from the day itself, so a day sent twice is one day."""
     rng = random.Random(f"{device.member_id}/{day.day}/batches")
-    parts: dict[str, list[Any]] = {"time_entries": list(day.entries)}
-    room = MAX_BATCH_ITEMS - len(day.entries)
+    parts: dict[str, list[Any]] = {"time_entries": [*day.entries, *day.discarded]}
+    room = MAX_BATCH_ITEMS - len(parts["time_entries"])
     kinds = (
         ("slots", day.slots),
         ("app_spans", day.spans),
