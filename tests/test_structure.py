@@ -44,3 +44,12 @@ def test_no_module_imports_itself_back(package: str) -> None:
             if chain is not None:
                 cycles.add(" -> ".join((module, *chain)))
     assert sorted(cycles) == []
+
+
+def test_no_two_test_modules_share_a_name() -> None:
+    """The test folders are not packages, so pytest imports each test module by its file name:
+    a second `test_x.py` anywhere under tests/ stops the whole run at collection."""
+    by_name: dict[str, list[str]] = {}
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        by_name.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in by_name.items() if len(paths) > 1} == {}

@@ -113,7 +113,10 @@ for s in Screenshot.objects.order_by("taken_at", "monitor"):
     shots.append(row)
 print(json.dumps({{
     "entries": [[str(e.id), e.started_at.isoformat(), e.stopped_at.isoformat()]
-                for e in TimeEntry.objects.order_by("started_at")],
+                for e in TimeEntry.objects.filter(idle="").order_by("started_at")],
+    "discarded": [[str(e.id), e.started_at.isoformat(), e.stopped_at.isoformat(),
+                   e.project_id is None and e.task_id is None and e.notes == ""]
+                  for e in TimeEntry.objects.filter(idle="discarded")],
     "spans": [[a.app, a.title, a.started_at.isoformat(), a.ended_at.isoformat(),
                str(a.time_entry_id)]
               for a in AppSpan.objects.order_by("started_at")],
@@ -377,7 +380,8 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
     assert {s["skipped_reason"] for s in diary_slot} == {"private_app"}, shots
 
     # Idle time discarded in the dialog: the entry stops at the last input before the idle
-    # stretch, a new one starts at the return, and the idle time itself never left the device.
+    # stretch, a new one starts at the return, and what was recorded in the idle time never
+    # left the device: the server has the stretch only as its start and end, marked discarded.
     assert len(idle_phase) == 2, held["entries"]
     (before_id, before_started, before_stopped), (after_id, after_started, after_stopped) = [
         (entry, utc(begins), utc(ends)) for entry, begins, ends in idle_phase
@@ -386,6 +390,11 @@ def test_spans_activity_and_screenshots_follow_what_happened_on_the_desktop(
     assert abs((before_stopped - last_input).total_seconds()) <= 2, (before_stopped, last_input)
     assert abs((after_started - came_back).total_seconds()) <= 2, (after_started, came_back)
     idle_from, idle_to = before_stopped, after_started
+    ((discarded_id, discarded_from, discarded_to, nothing_else),) = held["discarded"]
+    assert (utc(discarded_from), utc(discarded_to)) == (idle_from, idle_to)
+    assert nothing_else, held["discarded"]
+    assert discarded_id not in {s["entry"] for s in held["slots"] + held["shots"]}
+    assert discarded_id not in {span[4] for span in held["spans"]}
 
     def overlaps_idle(start: dt.datetime, end: dt.datetime) -> bool:
         return start < idle_to and idle_from < end

@@ -131,7 +131,7 @@ def test_the_history_fills_every_table_and_every_page(tmp_path: Path) -> None:
     kept = [(busy, n) for idle, busy, n in entries if idle == "kept"]
     assert 0 < len(kept) < len(entries) / 5
     assert all(busy == 0 and n > 0 for busy, n in kept)
-    assert all(busy > 0 for idle, busy, _ in entries if idle is None)
+    assert all(busy > 0 for idle, busy, _ in entries if idle == "")
     # Idle time discarded: its start and end only, nothing recorded in it.
     discarded = TimeEntry.objects.filter(idle="discarded")
     assert discarded.exists()
