@@ -368,11 +368,12 @@ def test_tray_icon_docks_and_shows_tracking_paused_offline_and_opens_the_window(
         [AGENT, "--home", str(home), "start"], capture_output=True, text=True, check=False
     )
     assert started.returncode == 0, started.stderr
-    wait_for(lambda: shows(icon, TrayState.TRACKING, "WorkLens: tracking"), timeout=15)
+    # The tray reads the state every few seconds; on a loaded CI machine a read can take long.
+    wait_for(lambda: shows(icon, TrayState.TRACKING, "WorkLens: tracking"), timeout=40)
 
     with Store(home) as store:  # what the uploader records when the server cannot be reached
         store.set(Key.LAST_UPLOAD, {"at": "now", "ok": False, "message": "network error"})
-    wait_for(lambda: near(icon_colour(icon), TrayState.OFFLINE), timeout=15)
+    wait_for(lambda: near(icon_colour(icon), TrayState.OFFLINE), timeout=40)
 
     xdotool("mousemove", "--window", icon, "5", "5", "click", "1")
     wait_for(lambda: visible_windows("^WorkLens$"))
