@@ -38,7 +38,8 @@ OPTIONAL_CATEGORIES: tuple[OptionalCategory, ...] = (
 TRANSACTIONAL_KINDS: tuple[str, ...] = (
     "e-mail address verification and password reset links",
     "confirmation that your password was changed",
-    "notices that the service failed for you or your company",
+    "alerts about the people you manage: an agent silent, capture failing, not tracking, "
+    "low activity (the company's owners choose which)",
     "new versions of the WorkLens agent",
     "invitations to join a company",
     "timesheet approvals: a week submitted to you, a decision on your week or your time",
