@@ -14,6 +14,7 @@ from time_machine import TimeMachineFixture
 
 from tests.smtp_sink import SmtpSink, text_body
 from worklens_server.alerts.models import Alert
+from worklens_server.devices.services import enroll_device, issue_enrollment_code
 
 pytestmark = pytest.mark.django_db
 
@@ -182,10 +183,9 @@ def test_a_capture_source_the_policy_needs_failing_on_a_device(
 def test_someone_in_no_team_is_reported_to_the_owners(
     smtp: SmtpSink, world: World, time_machine: TimeMachineFixture
 ) -> None:
-    from conftest import _enroll  # the loner is in no team, so no manager looks after them
-
+    # The loner is in no team, so no manager looks after them.
     only(world, "silent")
-    _enroll(world.loner)
+    enroll_device(code=issue_enrollment_code(member=world.loner), info=device_info())
     _every_minute(time_machine, 31)
     assert [m["To"] for m in smtp.messages] == [world.owner.user.email]
 

@@ -28,6 +28,9 @@ def test_optional_categories_start_off_and_transactional_is_explained(
     assert " checked" not in page
     assert "cannot be turned off" in page
     assert "Confirmation that your password was changed" in page
+    assert "Alerts about the people you manage" in page
+    # Promised no more: e-mail cannot report that e-mail or its queue stopped (check_alerts).
+    assert "service failed" not in page
 
 
 def test_saving_opts_in_and_out(api: Client, world: World) -> None:
