@@ -82,3 +82,31 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.member} at {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class ServiceIncident(models.Model):
+    """The server's task worker stopped running tasks, or e-mail delivery kept failing, for
+    longer than WORKLENS_TASK_STALL_MINUTES (alerts/queue_health.py). One open row per kind;
+    `notified_at` is set once the owners' notice went out."""
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", "Task worker not running"
+        MAIL = "mail", "E-mail delivery failing"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    detail = models.CharField(max_length=500)
+    opened_at = models.DateTimeField()
+    notified_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(closed_at__isnull=True),
+                name="service_incident_one_open_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.opened_at:%Y-%m-%d %H:%M}"

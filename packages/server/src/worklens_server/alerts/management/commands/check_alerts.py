@@ -1,6 +1,7 @@
 """`worklens-server check_alerts`: opens and closes alert incidents (mailing managers once per new
-incident) and fails when the task worker has stopped running the queue. Run it from cron every
-minute (docs/operating.md); running it more often or twice at once mails nothing twice."""
+incident); when the task worker has stopped running the queue or e-mail delivery keeps failing,
+tells the owners once and fails, for cron to tell the operator. Run it from cron every minute
+(docs/operating.md); running it more often or twice at once mails nothing twice."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from worklens_server.alerts.queue_health import describe_stalled_queue
+from worklens_server.alerts.queue_health import describe_queue_problems
+from worklens_server.alerts.service_notices import record_service_problems
 from worklens_server.alerts.services import check_alerts
 
 
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         now = timezone.now()
         outcome = check_alerts(now=now)
         self.stdout.write(f"alerts: {outcome.opened} opened, {outcome.closed} closed")
-        stalled = describe_stalled_queue(now=now, minutes=settings.WORKLENS_TASK_STALL_MINUTES)
-        if stalled is not None:
-            raise CommandError(stalled)
+        problems = describe_queue_problems(now=now, minutes=settings.WORKLENS_TASK_STALL_MINUTES)
+        record_service_problems(problems=problems, now=now)
+        if problems:
+            raise CommandError("; ".join(problems.values()))
