@@ -4,6 +4,9 @@ member's own "What is collected about me", and the owner's settings page."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import zipfile
 
 import pytest
 from alerts_kit import DEFAULTS, check, set_alerts
@@ -116,3 +119,24 @@ def test_settings_that_make_no_sense_are_refused(
     assert error in response.content.decode()
     assert not AlertSettings.objects.exists()
     assert set(DEFAULTS) >= set(changes)
+
+
+def test_the_export_holds_the_alerts_about_me_and_only_mine(
+    world: World, device: EnrolledDevice
+) -> None:
+    check()  # 12:00: the employee has tracked nothing since 10:00
+    client = Client()
+    client.force_login(world.employee.user)
+    response = client.get("/account/collected/export/")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        [membership] = json.loads(archive.read("data.json"))["memberships"]
+    [alert] = membership["alerts"]
+    assert alert["kind"] == "not_tracking"
+    assert alert["detail"] == "no time tracked today by 10:00"
+    assert alert["closed_at"] is None
+
+    client.force_login(world.manager.user)
+    response = client.get("/account/collected/export/")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        [membership] = json.loads(archive.read("data.json"))["memberships"]
+    assert membership["alerts"] == []

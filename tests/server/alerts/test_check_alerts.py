@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from alerts_kit import call_in, check, only, open_alerts, set_alerts, track_last_hour
+from django.db import IntegrityError, transaction
 from django.test import Client
 from server_testkit import PINNED_NOW, EnrolledDevice, World, device_info
 from time_machine import TimeMachineFixture
@@ -199,4 +200,30 @@ def test_a_kind_switched_off_closes_its_incidents_and_opens_none(
     _every_minute(time_machine, 2)
     assert Alert.objects.get(pk=alert.pk).closed_at is not None
     assert open_alerts("not_tracking") == []
+    assert len(smtp.messages) == 1
+
+
+def test_the_database_holds_one_open_incident_per_member_and_kind(
+    smtp: SmtpSink, world: World, device: EnrolledDevice
+) -> None:
+    """What keeps two overlapping checks (a slow cron run and the next) from mailing twice: the
+    second one's insert fails, and only a new row is mailed."""
+    check()
+    [alert] = open_alerts("not_tracking")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(
+            company=world.company,
+            member=world.employee,
+            kind="not_tracking",
+            detail="again",
+            opened_at=alert.opened_at,
+        )
+    Alert.objects.filter(pk=alert.pk).update(closed_at=alert.opened_at)
+    Alert.objects.create(  # once closed, the same condition later is a new incident
+        company=world.company,
+        member=world.employee,
+        kind="not_tracking",
+        detail="later",
+        opened_at=alert.opened_at,
+    )
     assert len(smtp.messages) == 1
