@@ -42,6 +42,9 @@ log "starting the server on http://$host:$port and its task worker"
 pids+=($!)
 "$server" db_worker >"$data_dir/worker.log" 2>&1 &
 pids+=($!)
+# Alerts are checked by cron every minute on a real server (docs/operating.md); here a loop does it.
+(while true; do "$server" check_alerts || true; sleep 60; done) >"$data_dir/alerts.log" 2>&1 &
+pids+=($!)
 for _ in $(seq 1 60); do
   if .venv-server/bin/python -c "import urllib.request; urllib.request.urlopen('http://$host:$port/api/v1/docs', timeout=1)" 2>/dev/null; then
     break
@@ -64,7 +67,7 @@ WorkLens is running.
   Owner login: $(field 'd["owner_email"]')  password: $(field 'd["owner_password"]')
   Manager:     $(field 'd["manager_email"]')  password: $(field 'd["manager_password"]')  (sees the Product team)
   API docs:    http://$host:$port/api/v1/docs
-  Logs:        $data_dir/{server,worker,agent}.log
+  Logs:        $data_dir/{server,worker,alerts,agent}.log
   Agent:       WORKLENS_AGENT_HOME=$WORKLENS_AGENT_HOME $agent status
 Press Ctrl-C to stop.
 MSG

@@ -140,6 +140,8 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "company/new/": SignedIn(),
     # The company's own settings, for its owners.
     "company/settings/": SignedIn(allowed=frozenset({"owner"})),
+    # The company's alert settings (working hours, which alerts), for its owners.
+    "company/alerts/": SignedIn(allowed=frozenset({"owner"})),
     # The company's collection policy, changed by its owners only (no object id: their company).
     "company/policy/": SignedIn(allowed=frozenset({"owner"})),
     "company/policy/history/": SignedIn(allowed=frozenset({"owner"})),

@@ -28,6 +28,8 @@ def test_optional_categories_start_off_and_transactional_is_explained(
     assert " checked" not in page
     assert "cannot be turned off" in page
     assert "Confirmation that your password was changed" in page
+    assert "Alerts about the people you manage" in page
+    assert "Notices that the service failed for your company" in page
 
 
 def test_saving_opts_in_and_out(api: Client, world: World) -> None:

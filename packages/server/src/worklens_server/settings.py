@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "worklens_server.invitations",
     "worklens_server.operations",
     "worklens_server.notifications",
+    "worklens_server.alerts",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,8 @@ WORKLENS_BASE_URL = os.environ.get("WORKLENS_BASE_URL", "http://127.0.0.1:8000")
 #: A failed delivery is retried after 1x, 2x, 4x... this many seconds, up to the attempts.
 WORKLENS_EMAIL_RETRY_SECONDS = float(os.environ.get("WORKLENS_EMAIL_RETRY_SECONDS") or 60)
 WORKLENS_EMAIL_MAX_ATTEMPTS = int(os.environ.get("WORKLENS_EMAIL_MAX_ATTEMPTS") or 8)
+#: `check_alerts` fails (for cron to report) when a task has waited this long for the worker.
+WORKLENS_TASK_STALL_MINUTES = int(os.environ.get("WORKLENS_TASK_STALL_MINUTES") or 15)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("worklens_server.invitations.urls")),
     path("", include("worklens_server.devices.urls")),
     path("", include("worklens_server.policies.urls")),
+    path("", include("worklens_server.alerts.urls")),
 ]

@@ -38,7 +38,10 @@ OPTIONAL_CATEGORIES: tuple[OptionalCategory, ...] = (
 TRANSACTIONAL_KINDS: tuple[str, ...] = (
     "e-mail address verification and password reset links",
     "confirmation that your password was changed",
-    "notices that the service failed for you or your company",
+    "notices that the service failed for your company: its e-mail (alerts included) not "
+    "going out because the server's task worker stopped or e-mail delivery keeps failing",
+    "alerts about the people you manage: an agent silent, capture failing, not tracking, "
+    "low activity (the company's owners choose which)",
     "new versions of the WorkLens agent",
     "invitations to join a company",
     "timesheet approvals: a week submitted to you, a decision on your week or your time",

@@ -17,7 +17,7 @@ from worklens_server.notifications.categories import (
     is_known_category,
     optional_category_slugs,
 )
-from worklens_server.notifications.messages import check_templates_exist
+from worklens_server.notifications.messages import build_message, check_templates_exist
 from worklens_server.notifications.models import EmailOptIn
 from worklens_server.notifications.selectors import wants_email
 from worklens_server.notifications.tasks import deliver_email
@@ -65,6 +65,15 @@ def send_email(
         user_id=user.pk if user is not None else None,
         unsubscribe_token=token,
     )
+
+
+def send_email_now(*, to: str, template: str, context: dict[str, object]) -> None:
+    """Sends a transactional e-mail at once, in this process, not through the task queue: for
+    the notice that the queue's worker has stopped. Raises what the SMTP connection raises."""
+    check_templates_exist(template)
+    build_message(
+        to=to, template=template, context=context, category=TRANSACTIONAL, unsubscribe_token=""
+    ).send()
 
 
 def forget_email_to(*, addresses: Collection[str]) -> tuple[int, dict[str, int]]:

@@ -56,7 +56,10 @@ def deliver_email(
     user_id: int | None,
     unsubscribe_token: str,
     attempt: int = 1,
+    failing_since: str | None = None,
 ) -> None:
+    """`failing_since` (ISO 8601, UTC) is when the first attempt failed, passed on to each retry,
+    so that `check_alerts` can tell how long delivery has been failing."""
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     if not wants_email(user=user, category=category):
         logger.info(
@@ -103,4 +106,5 @@ def deliver_email(
             user_id=user_id,
             unsubscribe_token=unsubscribe_token,
             attempt=attempt + 1,
+            failing_since=failing_since or timezone.now().isoformat(),
         )

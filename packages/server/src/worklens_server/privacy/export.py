@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.db.models import Model, QuerySet
 
 from worklens_server.accounts.models import User
+from worklens_server.alerts.models import Alert
 from worklens_server.companies.models import Member, TeamMembership
 from worklens_server.devices.models import Device
 from worklens_server.privacy.models import ScreenshotAccess
@@ -83,6 +84,11 @@ def _member_record(member: Member) -> dict[str, Any]:
         "day_totals": _rows(
             MemberDayRollup.objects.filter(member=member).order_by("day"),
             *("day", "tracked_seconds", "active_seconds", "keyboard_events", "mouse_events"),
+        ),
+        # What their managers were alerted about (alerts app), all of it, not only 90 days.
+        "alerts": _rows(
+            Alert.objects.filter(member=member).order_by("opened_at"),
+            *("kind", "device_id", "detail", "opened_at", "closed_at"),
         ),
         "time_changes": [
             {

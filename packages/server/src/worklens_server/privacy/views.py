@@ -12,9 +12,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from worklens_server.accounts.models import User
+from worklens_server.alerts.selectors import list_alerts_about
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_member_for_user, get_owned_membership
 from worklens_server.policies.history import list_policy_history_about
@@ -90,6 +92,7 @@ def collected(request: HttpRequest) -> HttpResponse:
         context["policy"] = state.words
         context["rows"] = state.resolved.rows()
         context["history"] = list_policy_history_about(member=member)
+        context["alerts"] = list_alerts_about(member=member, now=timezone.now())
     return render(request, "privacy/collected.html", context)
 
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from worklens_server.alerts.selectors import list_open_alerts
 from worklens_server.companies.access import is_htmx, viewer_required
 from worklens_server.companies.models import Member
 from worklens_server.companies.selectors import get_member_for_user
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @viewer_required
 def team_today(request: HttpRequest, viewer: Member) -> HttpResponse:
     now = timezone.now()  # one instant: the heading's day is the day of the totals below it
+    alerts = list_open_alerts(viewer=viewer)
     context = {
         "viewer": viewer,
         "company": viewer.company,
@@ -35,6 +37,8 @@ def team_today(request: HttpRequest, viewer: Member) -> HttpResponse:
         "rows": get_team_today(viewer=viewer, now=now),
         "refreshed_at": now,
         "refresh_seconds": REFRESH_SECONDS,
+        "alerts": alerts,
+        "alert_members": {str(alert.member_id) for alert in alerts},
     }
     if is_htmx(request):
         return render(request, "reports/_team_today_table.html", context)
