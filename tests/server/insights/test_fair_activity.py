@@ -95,3 +95,21 @@ def test_the_raw_input_is_one_click_away(api: Client, world: World, device: Enro
     link = f"/members/{world.employee.pk}/activity/?day=2026-06-15"
     assert link in page.content.decode()
     assert signed_in(world.employee).get(link).status_code == 200
+
+
+def test_the_member_day_page_shows_fair_activity_beside_the_input(
+    api: Client, world: World, device: EnrolledDevice
+) -> None:
+    upload(api, device, at(MONDAY, 8), [(0, 600, "Zoom", None)], slots=[(0, 600, 150)])
+    owner = signed_in(world.owner)
+    day_page = f"/members/{world.employee.pk}/activity/?day=2026-06-15"
+    assert "fair-activity" not in owner.get(day_page).content.decode()  # nothing marked yet
+    set_label(owner, "app", "Zoom", "neutral", active=True)
+    page = owner.get(day_page).content.decode()
+    assert '<strong class="activity">25&nbsp;%</strong>' in page  # the input figure, as before
+    assert '<strong class="fair-activity">100&nbsp;%</strong>' in page
+    assert '<span class="fair-input">25&nbsp;%</span>' in page
+    assert '<span class="fair-apps">75&nbsp;%</span>' in page
+    # The person's own "what is collected about me" shows the same.
+    own = signed_in(world.employee).get("/account/collected/?day=2026-06-15").content.decode()
+    assert '<strong class="fair-activity">100&nbsp;%</strong>' in own

@@ -63,6 +63,11 @@ class LabelBook:
     def for_member(self, thing: Thing, member_id: uuid.UUID) -> Label | None:
         return self.for_teams(thing, self.member_teams.get(member_id, []))
 
+    def marks_anything(self, member_id: uuid.UUID) -> bool:
+        """Whether any label that may apply to this member counts as active without input."""
+        apps, any_domain = self.marked_apps(member_id)
+        return bool(apps) or any_domain
+
     def marked_apps(self, member_id: uuid.UUID) -> tuple[set[str], bool]:
         """The app names that may count as active without input for this member, and whether
         any domain may: what a read of their spans must fetch (the rest cannot count)."""
