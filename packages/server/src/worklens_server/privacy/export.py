@@ -16,6 +16,7 @@ from django.db.models import Model, QuerySet
 from worklens_server.accounts.models import User
 from worklens_server.companies.models import Member, TeamMembership
 from worklens_server.devices.models import Device
+from worklens_server.insights.models import AppDayTotal
 from worklens_server.privacy.models import ScreenshotAccess
 from worklens_server.timesheets.models import TimeChange, TimesheetWeek
 from worklens_server.tracking.blobs import read_image
@@ -82,6 +83,10 @@ def _member_record(member: Member) -> dict[str, Any]:
         "day_totals": _rows(
             MemberDayRollup.objects.filter(member=member).order_by("day"),
             *("day", "tracked_seconds", "active_seconds", "keyboard_events", "mouse_events"),
+        ),
+        "app_day_totals": _rows(
+            AppDayTotal.objects.filter(member=member).order_by("day", "app", "domain"),
+            *("day", "app", "domain", "seconds"),
         ),
         "time_changes": [
             {
