@@ -15,6 +15,7 @@ tracked time with no app recorded (applications switched off by the policy, or a
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -85,8 +86,9 @@ class ScoreLine:
     def share(self, part: str) -> int | None:
         return percent(self.parts[part], self.tracked)
 
-    @property
+    @functools.cached_property
     def shares(self) -> dict[str, int | None]:
+        """Each part's share of the tracked time (read once the line is complete)."""
         shares = {part: self.share(part) for part in PARTS}
         shares["no_app"] = percent(self.no_app, self.tracked)
         return shares
