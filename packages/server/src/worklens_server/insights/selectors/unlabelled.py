@@ -5,6 +5,7 @@ for things not seen lately, so none is out of reach."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Sum
@@ -41,7 +42,8 @@ class LabelRow:
 
     @property
     def row_id(self) -> str:
-        return f"label-{self.kind}-{abs(hash(self.name)):x}"
+        """Stable across processes (str hashes are not), and safe as an HTML id."""
+        return f"label-{self.kind}-{hashlib.sha256(self.name.encode()).hexdigest()[:12]}"
 
 
 @dataclass
