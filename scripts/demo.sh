@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up and runs the whole system on this machine: the server on SQLite with a demo company,
-# its task worker, and an agent enrolled to it that tracks time for the demo employee.
+# Sets up and runs the whole system on this machine: the server on SQLite with a demo company
+# (two teams with two weeks of history, made on the first start), its task worker, and an agent
+# enrolled to it that tracks time for the demo employee.
 # Ctrl-C stops everything. Data lives in var/demo (delete it to start over).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -22,7 +23,8 @@ agent=.venv-agent/bin/worklens-agent
 log "migrating the database in $data_dir"
 "$server" migrate --no-input >/dev/null
 "$server" collectstatic --no-input >/dev/null
-demo_json=$("$server" seed_demo --json --codes 1)
+log "seeding the demo company (the first start also makes two weeks of history: under a minute)"
+demo_json=$("$server" seed_demo --json --codes 1 --history)
 field() { printf '%s' "$demo_json" | .venv-server/bin/python -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 pids=()
@@ -60,6 +62,7 @@ cat <<MSG
 WorkLens is running.
   Dashboard:   http://$host:$port/   ("Team today" fills in within a minute or two)
   Owner login: $(field 'd["owner_email"]')  password: $(field 'd["owner_password"]')
+  Manager:     $(field 'd["manager_email"]')  password: $(field 'd["manager_password"]')  (sees the Product team)
   API docs:    http://$host:$port/api/v1/docs
   Logs:        $data_dir/{server,worker,agent}.log
   Agent:       WORKLENS_AGENT_HOME=$WORKLENS_AGENT_HOME $agent status

@@ -18,6 +18,7 @@ from typing import Any
 
 from worklens_wire.v1 import (
     ACCEPTS_HEADER,
+    ACCEPTS_IDLE_MARKS,
     ACCEPTS_NOT_STORED,
     BatchAck,
     DeviceEventsAck,
@@ -76,6 +77,9 @@ class FakeServer:
     version: VersionInfo = field(
         default_factory=lambda: VersionInfo(server_version="0.1.0", latest_agent_version="0.1.0")
     )
+    #: A server that stores idle marks says so on each batch answer; one that does not (older)
+    #: refuses a time entry's `idle` field, as an unknown field, like the real older server.
+    accepts_idle_marks: bool = False
 
     def device_puts(self) -> list[DeviceInfo]:
         return [
@@ -152,6 +156,12 @@ class FakeServer:
                     if step is not None:
                         status, detail = step
                         return status, json.dumps({"detail": detail}).encode()
+                sent_entries = request.json().get("time_entries", [])
+                if not self.accepts_idle_marks and any("idle" in e for e in sent_entries):
+                    return (
+                        422,
+                        b'{"detail": "time_entries[0].idle: Extra inputs are not permitted"}',
+                    )
                 batch = UploadBatch.model_validate_json(request.body)
                 ids = [
                     item.id
@@ -190,6 +200,8 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             )
             status, body = server.handle(request)
             self.send_response(status)
+            if server.accepts_idle_marks and self.path == "/api/v1/batches" and status == 200:
+                self.send_header(ACCEPTS_HEADER, ACCEPTS_IDLE_MARKS)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -88,6 +88,12 @@ class Database:
             )
             return int(cursor.fetchone()[0])
 
+    def select(self, sql: str, values: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of `sql`, whose parameters are written `{p}` for either database."""
+        with self._cursor() as cursor:
+            cursor.execute(sql.format(p=self._param()), [self._key(v) for v in values or []])
+            return list(cursor.fetchall())
+
     def rows_referring_to(self, table: str, keys: list[Any]) -> dict[str, int]:
         """Per "table.column": the rows whose foreign key to `table` is one of `keys`, and the
         rows of `table` itself under "table.id"."""

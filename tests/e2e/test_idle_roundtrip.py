@@ -1,7 +1,9 @@
 """Idle time end to end: the real agent on a virtual display, real input from xdotool, the real
 server. The employee works, leaves for longer than the idle threshold, comes back, and keeps the
 idle time as another task: the server ends up with the entry before (stopped at the last input),
-the idle time as its own entry of the chosen task, and the entry after, each with its own slots."""
+the idle time as its own entry of the chosen task, marked as idle time kept, and the entry after,
+each with its own slots. Then they leave again and discard that idle time: the server gets only
+its stretch, marked discarded, with nothing recorded in it."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def iso(value):
 print(json.dumps({
     "time_entries": [
         [str(e.id), iso(e.started_at), iso(e.stopped_at), e.project.name if e.project else None,
-         e.task.name if e.task else None, e.notes]
+         e.task.name if e.task else None, e.notes, e.idle]
         for e in TimeEntry.objects.select_related("project", "task").order_by("started_at")
     ],
     "slots": [
@@ -144,6 +146,13 @@ def test_idle_time_kept_as_another_task_reaches_the_server_as_its_own_entry(
                 *("--project", "Customer support", "--task", "Calls", "--notes", "phone"),
             )
             time.sleep(6)
+            hands.away()
+            time.sleep(THRESHOLD + 5)
+            hands.working.set()  # back again
+            wait_until(lambda: ended_periods(), timeout=30, what="the second return")
+            [discarded] = ended_periods()
+            agent.cli("idle", "discard", discarded["id"])
+            time.sleep(6)
             hands.stop()
             agent.cli("stop")
             agent.wait_until_sent()
@@ -158,16 +167,21 @@ def test_idle_time_kept_as_another_task_reaches_the_server_as_its_own_entry(
     started, ended = utc(period["started_at"]), utc(period["ended_at"])
     assert abs((started - last_input).total_seconds()) <= 1.5
     entries = held["time_entries"]
-    assert [(e[3], e[4], e[5]) for e in entries] == [
-        ("Website relaunch", "Design", ""),
-        ("Customer support", "Calls", "phone"),
-        ("Website relaunch", "Design", ""),
+    assert [(e[3], e[4], e[5], e[6]) for e in entries] == [
+        ("Website relaunch", "Design", "", ""),
+        ("Customer support", "Calls", "phone", "kept"),
+        ("Website relaunch", "Design", "", ""),
+        (None, None, "", "discarded"),
+        ("Website relaunch", "Design", "", ""),
     ]
-    before, idle, after = entries
+    before, idle, after, gone, last = entries
     assert utc(before[2]) == utc(idle[1]) == started
     assert utc(idle[2]) == utc(after[1]) == ended
-    assert after[2] is not None
-    for entry_id, begins, stops, *_ in entries:
+    assert utc(after[2]) == utc(gone[1]) == utc(discarded["started_at"])
+    assert utc(gone[2]) == utc(last[1]) == utc(discarded["ended_at"])
+    assert last[2] is not None
+    assert not [s for s in held["slots"] if s[0] == gone[0]]
+    for entry_id, begins, stops, *_ in (before, idle, after, last):
         slots = [s for s in held["slots"] if s[0] == entry_id]
         assert slots, f"entry {entry_id} has no slots"
         for _, slot_start, length in slots:

@@ -93,8 +93,9 @@ def test_timesheets_for_owner_manager_and_employee(tmp_path: Path) -> None:
                 owner.get_by_role("link", name="CSV").click()
             rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
             assert rows[-1][0] == "Total"
-            assert rows[0][-5:] == ["Total", "Total hours", "Activity", "Manual", "Trimmed"]
-            assert rows[-1][-5] == clock(raw)
+            assert rows[0][-7:-2] == ["Total", "Total hours", "Activity", "Manual", "Trimmed"]
+            assert rows[0][-2:] == ["Idle kept", "Idle discarded"]
+            assert rows[-1][-7] == clock(raw)
 
             manager = log_in(browser, server, demo["manager_email"], demo["manager_password"])
             manager.get_by_role("link", name="Timesheets").click()

@@ -103,7 +103,12 @@ def test_discard_from_the_command_line_removes_the_idle_time(
         held = idle_entry(store, period.id)
         assert held is not None
     status, out, _ = _cli(home, capsys, "idle", "discard", str(period.id))
-    assert (status, out) == (0, f"Idle time {period.id} discarded; it will not be sent.\n")
+    assert (status, out) == (
+        0,
+        f"Idle time {period.id} discarded: it is not counted, and nothing recorded in it will be "
+        "sent; only its start and end go to the server, shown on your timesheet as discarded "
+        "idle time.\n",
+    )
     with Store(home) as store:
         assert get_entry(store, held.id) is None
         for item in Outbox(store).items():

@@ -26,6 +26,7 @@ SETTINGS = {
     "country": "CH",
     "vat_number": "CHE-123.456.789 MWST",
     "timezone": "Europe/Zurich",
+    "week_starts_on": "0",
 }
 
 
@@ -62,10 +63,35 @@ def test_invalid_details_change_nothing(api: Client, world: World) -> None:
 @pytest.mark.parametrize("who", ["manager", "employee"])
 def test_only_the_owner_may_open_it(api: Client, world: World, who: str) -> None:
     api.force_login(getattr(world, who).user)
-    response = api.post("/company/settings/", SETTINGS)
+    response = api.post("/company/settings/", SETTINGS | {"week_starts_on": "6"})
     assert response.status_code == 403
     assert "can be changed by its owner only" in response.content.decode()
-    assert Company.objects.get(pk=world.company.pk).name == "Acme"
+    company = Company.objects.get(pk=world.company.pk)
+    assert (company.name, company.week_starts_on) == ("Acme", 0)
+
+
+def test_weeks_start_on_monday_sunday_or_saturday(api: Client, world: World) -> None:
+    api.force_login(world.owner.user)
+    page = api.get("/company/settings/").content.decode()
+    options = page.split('name="week_starts_on"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="0" selected>Monday</option>' in options
+    assert [label for label in ("Monday", "Sunday", "Saturday", "Tuesday") if label in options] == [
+        "Monday",
+        "Sunday",
+        "Saturday",
+    ]
+
+    for value in ("5", "6", "0"):
+        assert (
+            api.post("/company/settings/", SETTINGS | {"week_starts_on": value}).status_code == 302
+        )
+        assert Company.objects.get(pk=world.company.pk).week_starts_on == int(value)
+    api.post("/company/settings/", SETTINGS | {"week_starts_on": "6"})
+    for refused in ("2", "7", "-1", "Sunday", ""):
+        response = api.post("/company/settings/", SETTINGS | {"week_starts_on": refused})
+        assert response.status_code == 200
+        assert 'id="id_week_starts_on_error"' in response.content.decode()
+        assert Company.objects.get(pk=world.company.pk).week_starts_on == 6
 
 
 def test_manager_without_2fa_is_sent_to_set_it_up(api: Client, world: World) -> None:

@@ -60,7 +60,7 @@ def test_without_one_the_companys_zone_decides(
     ]
 
 
-def test_the_owner_sets_the_companys_zone(world: World) -> None:
+def test_the_owner_sets_the_companys_zone_and_first_weekday(world: World) -> None:
     client = Client()
     client.force_login(world.owner.user)
     page = client.get("/company/settings/").content.decode()
@@ -73,10 +73,11 @@ def test_the_owner_sets_the_companys_zone(world: World) -> None:
         "vat_number": "",
         "currency": "",
         "timezone": "America/Chicago",
+        "week_starts_on": "6",
     }
     assert client.post("/company/settings/", form).status_code == 302
     world.company.refresh_from_db()
-    assert world.company.timezone == "America/Chicago"
+    assert (world.company.timezone, world.company.week_starts_on) == ("America/Chicago", 6)
     refused = client.post("/company/settings/", form | {"timezone": "Nowhere/Land"})
     assert refused.status_code == 200
     world.company.refresh_from_db()

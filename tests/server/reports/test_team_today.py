@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 from server_testkit import (
     PINNED_NOW,
@@ -89,6 +90,24 @@ def test_row_shows_tracked_time_activity_current_app_and_last_seen(
     assert (idle.tracked_seconds, idle.activity_percent, idle.current_app) == (0, None, None)
     assert (idle.current_url, idle.current_site) == (None, None)
     assert idle.last_seen_at is None
+
+
+def test_an_app_of_an_earlier_day_is_not_shown_as_current(
+    api: Client, world: World, device: EnrolledDevice
+) -> None:
+    """Yesterday's last app is not what someone has in front now: the row says so."""
+    _track_today(api, device)
+    with time_machine.travel(PINNED_NOW + dt.timedelta(days=1), tick=False):
+        rows = {row.email: row for row in get_team_today(viewer=world.owner)}
+        page = Client()
+        page.force_login(world.owner.user)
+        html = page.get("/team/today/").content.decode()
+    row = rows["employee@acme.example"]
+    assert (row.current_app, row.current_app_since, row.current_url) == (None, None, None)
+    assert row.earlier_app == "Firefox"
+    assert row.earlier_app_at == PINNED_NOW + dt.timedelta(seconds=5)
+    assert "since" not in html
+    assert "last: Firefox, Wed 17 Jun" in html
 
 
 def test_page_needs_login_and_redirects_home(api: Client, world: World) -> None:

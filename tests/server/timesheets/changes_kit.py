@@ -121,3 +121,25 @@ def section(page: str, element_id: str) -> str:
     """The text of the page's element with `element_id` (a section)."""
     start = page.index(f'id="{element_id}"')
     return text(page[start : page.index("</section>", start)])
+
+
+def set_first_weekday(world: Any, weekday: str) -> None:
+    """The owner saves the company settings with weeks starting on `weekday` ("0" Monday, "6"
+    Sunday, "5" Saturday), the zone and currency as they are (the test company has no address
+    yet: the form needs one)."""
+    company = world.company
+    company.refresh_from_db()
+    form = {
+        "name": company.name,
+        "address": company.address or "1 Main St",
+        "phone": company.phone or "+49 30 1234567",
+        "country": company.country or "US",
+        "vat_number": company.vat_number,
+        "currency": company.currency,
+        "timezone": company.timezone,
+        "week_starts_on": weekday,
+    }
+    response = client_of(world.owner).post("/company/settings/", form)
+    assert response.status_code == 302, response.content.decode()
+    company.refresh_from_db()
+    assert company.week_starts_on == int(weekday)

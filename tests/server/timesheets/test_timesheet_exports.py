@@ -54,11 +54,19 @@ def test_the_csv_holds_the_pages_lines_and_totals(world: World, week: dict[str, 
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     header, website, no_project, total = rows
     assert header[:4] == ["Project", "Task", "2026-06-15", "2026-06-16"]
-    assert header[-5:] == ["Total", "Total hours", "Activity", "Manual", "Trimmed"]
+    assert header[-7:] == [
+        "Total",
+        "Total hours",
+        "Activity",
+        "Manual",
+        "Trimmed",
+        "Idle kept",
+        "Idle discarded",
+    ]
     assert website[:4] == ["Website", "Design", "0:30:00", "0:45:00"]
-    assert website[-5:] == ["1:15:00", "1.25", "50 %", "", ""]
+    assert website[-7:] == ["1:15:00", "1.25", "50 %", "", "", "", ""]
     assert no_project[:3] == ["No project", "", "0:15:00"]
-    assert total[-5] == clock(_raw_seconds(world)) == "1:30:00"
+    assert total[-7] == clock(_raw_seconds(world)) == "1:30:00"
     assert total[2] == clock(_raw_seconds(world, dt.date(2026, 6, 15)))
 
 

@@ -120,11 +120,11 @@ def test_a_period_the_page_cannot_show_is_a_clear_400(
     assert response.status_code == 400
     assert problem in html.unescape(response.content.decode())
     with pytest.raises(BadPeriod, match=re.escape(problem)):
-        parse_period(query, today=NOW.date())
+        parse_period(query, today=NOW.date(), week_starts_on=0)
 
 
 def test_weeks_start_on_monday_and_move_by_a_week() -> None:
-    period = parse_period({"date": "2026-06-21"}, today=NOW.date())
+    period = parse_period({"date": "2026-06-21"}, today=NOW.date(), week_starts_on=0)
     assert (period.start, period.end) == (MONDAY, dt.date(2026, 6, 21))
     assert period.previous.start == dt.date(2026, 6, 8)
     assert period.next.query == "period=week&date=2026-06-22"

@@ -41,6 +41,10 @@ class Key(enum.StrEnum):
     #: Seconds since the epoch up to which the open entry's time is known not to be idle
     #: (recording/idle.py); absent when no idle source runs.
     IDLE_CLEARED_UNTIL = "idle_cleared_until"
+    #: True once the server's answer to a batch said `WorkLens-Accepts: idle-marks`; false when
+    #: its latest answer did not (an older server, which refuses the field). Batches built while
+    #: it is true carry idle marks and discarded idle stretches (journal/outbox.py).
+    SERVER_ACCEPTS_IDLE_MARKS = "server_accepts_idle_marks"
     #: Bound in bytes on the screenshot images waiting on the device
     #: (WORKLENS_SCREENSHOT_DISK_LIMIT_BYTES overrides it; 2 GiB when neither is set).
     SCREENSHOT_DISK_LIMIT = "screenshot_disk_limit_bytes"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -197,11 +198,26 @@ class Policy(WireModel):
 # --- upload batch ----------------------------------------------------------------------------
 
 
+#: What became of idle time (no input for the policy's threshold) inside tracked time.
+IdleMark = Literal["kept", "discarded"]
+
+
+def _is_none(value: object) -> bool:
+    return value is None
+
+
 class TimeEntry(WireModel):
     """A period the employee chose to track. `stopped_at` is None while it is running.
 
     The agent may send the same entry twice: once when it starts, once when it stops. The server
     keeps one row per id and only ever moves an open entry to stopped.
+
+    `idle` marks idle time the employee decided on: "kept" (also when kept as another task) is
+    tracked time like any other, with its slots; "discarded" is only the stretch's start and end,
+    with no project, task, notes, slots, spans or screenshots, so a timesheet can show the gap as
+    discarded idle time, counted nowhere. An agent sends it only to a server that answered
+    `WorkLens-Accepts: idle-marks`; left unset it is not written at all, so an entry reads
+    exactly as before to an older server, which refuses unknown fields.
     """
 
     id: ClientId
@@ -210,6 +226,7 @@ class TimeEntry(WireModel):
     project_id: uuid.UUID | None = None
     task_id: uuid.UUID | None = None
     notes: Annotated[str, Field(max_length=2000)] = ""
+    idle: IdleMark | None = Field(default=None, exclude_if=_is_none)
 
     @model_validator(mode="after")
     def _stop_after_start(self) -> TimeEntry:
@@ -217,6 +234,14 @@ class TimeEntry(WireModel):
             raise ValueError("stopped_at is before started_at")
         if self.task_id is not None and self.project_id is None:
             raise ValueError("task_id given without project_id")
+        if self.idle == "discarded":
+            if self.stopped_at is None:
+                raise ValueError("idle: discarded idle time needs its stopped_at")
+            if self.project_id is not None or self.notes:
+                raise ValueError(
+                    "idle: discarded idle time is only its start and end "
+                    "(no project_id, task_id or notes)"
+                )
         return self
 
 
@@ -305,13 +330,42 @@ class UploadBatch(WireModel):
                 if item.id in seen:
                     raise ValueError(f"item id {item.id} appears more than once in the batch")
                 seen.add(item.id)
+        discarded = {e.id for e in self.time_entries if e.idle == "discarded"}
+        if discarded:
+            _check_nothing_under(discarded, self)
         return self
+
+
+def _check_nothing_under(discarded: set[uuid.UUID], batch: UploadBatch) -> None:
+    """What was recorded in discarded idle time never leaves the computer: a batch that carries
+    any of it is refused whole, naming the first such item."""
+    kinds: tuple[tuple[str, Sequence[ActivitySlot | AppSpan | ScreenshotRecord]], ...] = (
+        ("slots", batch.slots),
+        ("app_spans", batch.app_spans),
+        ("screenshots", batch.screenshots),
+    )
+    for kind, items in kinds:
+        for index, item in enumerate(items):
+            if item.time_entry_id in discarded:
+                raise ValueError(
+                    f"{kind}[{index}].time_entry_id: time entry {item.time_entry_id} is "
+                    "discarded idle time, which holds no slots, app spans or screenshots"
+                )
 
 
 #: Request header by which an agent says it reads `BatchAck.not_stored`. Servers answer older
 #: agents, which refuse unknown fields, without it.
 ACCEPTS_HEADER = "WorkLens-Accepts"
 ACCEPTS_NOT_STORED = "not-stored"
+#: The same header on the server's answer to a batch: the server stores `TimeEntry.idle`. An
+#: agent sends idle marks only after a server said so (older servers refuse the field; older
+#: agents ignore response headers).
+ACCEPTS_IDLE_MARKS = "idle-marks"
+
+
+def accepted(header_value: str) -> set[str]:
+    """The features named in a `WorkLens-Accepts` header's value (comma-separated)."""
+    return {part.strip() for part in header_value.split(",") if part.strip()}
 
 
 class NotStored(WireModel):

@@ -30,7 +30,11 @@ def register(commands: Any) -> None:
     idle_list.set_defaults(handler=with_store(_list))
     for name, text in (
         ("keep", "keep the idle time in the task it was tracked on"),
-        ("discard", "remove the idle time; it never leaves this computer"),
+        (
+            "discard",
+            "do not count the idle time: what was recorded in it never leaves this computer; "
+            "only its start and end go to the server, shown as discarded idle time",
+        ),
     ):
         decide = idle_commands.add_parser(name, help=text)
         decide.add_argument("id")
@@ -88,7 +92,11 @@ def _decide(store: Store, args: argparse.Namespace) -> int:
         print(f"Idle time {period_id} kept; it will be sent with the next upload.")
     else:
         decide_idle(store, period_id, "discard")
-        print(f"Idle time {period_id} discarded; it will not be sent.")
+        print(
+            f"Idle time {period_id} discarded: it is not counted, and nothing recorded in it "
+            "will be sent; only its start and end go to the server, shown on your timesheet as "
+            "discarded idle time."
+        )
     return 0
 
 

@@ -80,7 +80,8 @@ def period_in(conn: sqlite3.Connection, period_id: uuid.UUID) -> PeriodRow | Non
 
 
 def idle_entry(store: Store, period_id: uuid.UUID) -> TimeEntry | None:
-    """The time entry holding the idle time of `period_id` (None once discarded)."""
+    """The time entry holding the idle time of `period_id` (once discarded: None, or only its
+    stretch, kept for a server that shows discarded idle time)."""
     row = store.conn.execute(
         "SELECT e.payload FROM idle_periods AS p JOIN items AS e ON e.id = p.idle_entry_id "
         "WHERE p.id = ?",

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 
 from worklens_agent.clock import to_text, utcnow
+from worklens_agent.journal.idle_periods import IdleDecision
 from worklens_agent.journal.items import (
     ItemKind,
     JournalItem,
@@ -30,10 +31,10 @@ from worklens_agent.journal.items import (
     unsent_count,
     unsent_items,
 )
-from worklens_agent.journal.store import Store
+from worklens_agent.journal.store import Store, get_in
 from worklens_agent.settings import Key
 from worklens_wire import new_id
-from worklens_wire.v1 import UploadBatch
+from worklens_wire.v1 import IdleMark, UploadBatch
 
 KEEP_ACKED = dt.timedelta(days=7)
 
@@ -60,6 +61,12 @@ EXISTS (
 )
 """  # noqa: S608 (a constant: the only value put in is our own key)
 DEFAULT_BATCH_ITEMS = 500
+#: The wire's idle mark for each decision on idle time (keeping it as another task keeps it).
+IDLE_MARK_OF: dict[IdleDecision, IdleMark] = {
+    "keep": "kept",
+    "reassign": "kept",
+    "discard": "discarded",
+}
 
 
 @dataclass(frozen=True)
@@ -126,14 +133,24 @@ class Outbox:
         Idle time adds one (see recording/idle.py): items held until the employee decides
         what happens to their idle time, and the open entry's latest items that may still
         become idle time.
+
+        Idle marks are decided here, when the batch is built, and never in a batch already
+        written (it is re-sent byte for byte): only while the server is known to accept them
+        (`Key.SERVER_ACCEPTS_IDLE_MARKS`) does a kept idle entry go with `idle="kept"` and a
+        discarded idle stretch (its start and end, all the journal keeps of it) with
+        `idle="discarded"`; otherwise kept idle time goes as plain tracked time, as before, and
+        discarded stretches stay out.
         """
         existing = self._oldest_pending()
         if existing is not None:
             return existing
         now = now or utcnow()
         with self.store.transaction() as conn:
+            marks = get_in(conn, Key.SERVER_ACCEPTS_IDLE_MARKS) is True
             rows = conn.execute(
-                "SELECT id, kind, payload, revision FROM items AS i "  # noqa: S608 (constant SQL)
+                "SELECT id, kind, payload, revision, (SELECT p.decision FROM idle_periods AS p "  # noqa: S608 (constant SQL)
+                "  WHERE kind = 'time_entry' AND p.idle_entry_id = i.id) AS idle_decision "
+                "FROM items AS i "
                 "WHERE acked_revision < revision AND NOT EXISTS ("
                 "  SELECT 1 FROM batch_items AS bi JOIN batches AS b USING (batch_id)"
                 "  WHERE bi.item_id = i.id AND bi.revision = i.revision AND b.state != 'acked'"
@@ -143,8 +160,11 @@ class Outbox:
                 "  SELECT 1 FROM screenshot_files AS sf"
                 "  WHERE sf.slot_id = i.id AND sf.hold_until > ?"
                 ") OR EXISTS (SELECT 1 FROM discarded_slots AS d WHERE d.slot_id = i.id)"
-                f")) AND NOT ({IDLE_HELD_SQL}) ORDER BY seq LIMIT ?",
-                (to_text(now), limit),
+                f")) AND NOT ({IDLE_HELD_SQL}) AND NOT (NOT ? AND kind = 'time_entry' AND EXISTS ("
+                "  SELECT 1 FROM idle_periods AS p"
+                "  WHERE p.idle_entry_id = i.id AND p.decision = 'discard'"
+                ")) ORDER BY seq LIMIT ?",
+                (to_text(now), marks, limit),
             ).fetchall()
             if not rows:
                 return None
@@ -162,7 +182,10 @@ class Outbox:
                 "screenshot": "screenshots",
             }
             for row in rows:
-                groups[field_of[row["kind"]]].append(json.loads(row["payload"]))
+                payload = json.loads(row["payload"])
+                if marks and row["idle_decision"] is not None:
+                    payload["idle"] = IDLE_MARK_OF[row["idle_decision"]]
+                groups[field_of[row["kind"]]].append(payload)
             batch = UploadBatch.model_validate(
                 {"batch_id": batch_id, "device_id": device_id, "sent_at": now, **groups}
             )

@@ -17,9 +17,14 @@ How it works (as in Hubstaff, the entry is split around the idle time):
   A timer stopped while idle ends the idle time at the stop; it still waits for a decision.
 - Decision (`decide_idle`, from the dialog, the CLI or the tray):
   keep: the idle entry and its items are released as they are;
-  discard: the idle entry, its slots, spans and screenshots are deleted: they never leave the
-  device, and the server gets the entry before and the entry after, without the idle time;
+  discard: the idle entry's slots, spans and screenshots, its project, task and notes are
+  deleted: they never leave the device. Only the stretch (its start and end) stays, as a time
+  entry that the outbox sends marked "discarded" so the timesheet can show the gap as discarded
+  idle time, counted nowhere; and only when the server is known to accept idle marks
+  (`Key.SERVER_ACCEPTS_IDLE_MARKS`): otherwise nothing stays, as with older servers;
   reassign: the idle entry gets the chosen project, task and notes, then is released.
+  Kept and reassigned idle entries go marked "kept" to servers that accept marks
+  (journal/outbox.py decides the marks when it builds a batch).
   A decision may come at any later time; until then the idle time stays held and is shown by
   `worklens-agent status` and `worklens-agent idle list`. Deciding on idle time that is still
   going on ends it now first (whoever decides is evidently back).
@@ -62,7 +67,7 @@ from worklens_agent.journal.screenshot_files import (
     forget_entry_files_in,
     move_to_entry_in,
 )
-from worklens_agent.journal.store import Store, Transaction, set_in
+from worklens_agent.journal.store import Store, Transaction, get_in, set_in
 from worklens_agent.journal.tracking import open_entry_id_in, set_open_entry_in
 from worklens_agent.settings import Key, idle_threshold_override
 from worklens_wire import new_id
@@ -320,8 +325,14 @@ def decide_idle(
             record_in(conn, updated, now=now)
         elif decision == "discard":
             # The idle entry and all it holds; its screenshot files go once this commits.
+            idle = _entry(conn, row.idle_entry_id)
             files = forget_entry_files_in(conn, store.home, row.idle_entry_id)
             delete_entry_in(conn, row.idle_entry_id)
+            if get_in(conn, Key.SERVER_ACCEPTS_IDLE_MARKS) is True:
+                stretch = TimeEntry(
+                    id=idle.id, started_at=idle.started_at, stopped_at=idle.stopped_at
+                )
+                record_in(conn, stretch, now=now)
         set_decision_in(conn, period_id, decision, now)
     for path in files:
         path.unlink(missing_ok=True)

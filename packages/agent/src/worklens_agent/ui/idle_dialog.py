@@ -6,7 +6,9 @@ buttons have fixed labels and keyboard shortcuts, so a person without a mouse (a
 xdotool-driven test) can answer:
 
     Alt+K  Keep                   the idle time stays in the task it was tracked on
-    Alt+D  Discard                the idle time is removed and never leaves this computer
+    Alt+D  Discard                the idle time is not counted: what was recorded in it never
+                                  leaves this computer, only its start and end go to the
+                                  server, so the timesheet shows it as discarded idle time
     Alt+A  Keep as another task   the idle time goes to the project / task / notes chosen above
     Escape (or closing the window) decide later: the time stays held on this computer
 
@@ -34,6 +36,12 @@ __all__ = ["SHORTCUTS", "TITLE", "Decision", "ask_idle_decision"]
 TITLE = "WorkLens: you were idle"
 NO_TASK = "(no task)"
 #: Button label -> the Alt+letter that presses it, and where that letter is underlined.
+#: What Discard does, said where the choice is made (docs/privacy.md says the same).
+DISCARD_NOTE = (
+    "Discard: this time is not counted. What was recorded in it (activity, applications, window "
+    "titles, URLs, screenshots) never leaves this computer; only its start and end go to the "
+    "server, so your timesheet shows the gap as discarded idle time."
+)
 SHORTCUTS = {"Keep": ("k", 0), "Discard": ("d", 0), "Keep as another task": ("a", 8)}
 POLL_MS = 1000
 
@@ -127,6 +135,9 @@ def ask_idle_decision(
         task_id = project.tasks[task_index - 1].id if task_index >= 1 else None
         finish(Decision("reassign", project.id, task_id, notes.get().strip()))
 
+    ttk.Label(frame, text=DISCARD_NOTE, wraplength=460, justify="left").grid(
+        row=5, column=0, columnspan=3, sticky="w", pady=(12, 0)
+    )
     buttons = ttk.Frame(frame)
     buttons.grid(row=4, column=0, columnspan=3, sticky="e", pady=(12, 0))
     actions: dict[str, Callable[[], None]] = {

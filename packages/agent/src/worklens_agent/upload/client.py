@@ -6,6 +6,7 @@ import functools
 import json
 import ssl
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -27,6 +28,7 @@ from worklens_wire.v1 import (
     ProjectOut,
     ScreenshotAck,
     VersionInfo,
+    accepted,
 )
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -39,6 +41,15 @@ def _tls_context() -> ssl.SSLContext:
     whole CA bundle each time (about 0.7 MB resident apiece), and the agent opens a client in
     several threads, one of them anew every policy round."""
     return httpx.create_ssl_context()
+
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    """The server's receipt for a batch, and what its answer said the server accepts
+    (`WorkLens-Accepts`, e.g. idle marks; empty from older servers)."""
+
+    ack: BatchAck
+    accepts: frozenset[str]
 
 
 class ApiError(Exception):
@@ -128,7 +139,7 @@ class AgentApi:
     def projects(self) -> list[ProjectOut]:
         return _PROJECTS.validate_json(self._request("GET", "/api/v1/projects").content)
 
-    def post_batch(self, body: str) -> BatchAck:
+    def post_batch(self, body: str) -> BatchAnswer:
         """Send an already serialised UploadBatch, so a retry sends exactly the same bytes."""
         response = self._request(
             "POST",
@@ -137,7 +148,10 @@ class AgentApi:
             # Says this agent reads `not_stored` (a server leaves it out for older agents).
             headers={"Content-Type": "application/json", ACCEPTS_HEADER: ACCEPTS_NOT_STORED},
         )
-        return BatchAck.model_validate_json(response.content)
+        return BatchAnswer(
+            ack=BatchAck.model_validate_json(response.content),
+            accepts=frozenset(accepted(response.headers.get(ACCEPTS_HEADER, ""))),
+        )
 
     def post_screenshot(
         self, meta: str, image: bytes, filename: str, media_type: str

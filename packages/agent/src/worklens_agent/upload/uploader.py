@@ -31,6 +31,7 @@ from worklens_agent.journal.screenshot_files import HeldScreenshot, ScreenshotFi
 from worklens_agent.journal.store import Store
 from worklens_agent.settings import Key, backoff_max_seconds
 from worklens_agent.upload.client import AgentApi, ApiError
+from worklens_wire.v1 import ACCEPTS_IDLE_MARKS
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ class Uploader:
         if batch is None:
             return SendResult(Outcome.NOTHING_TO_SEND)
         try:
-            ack = api.post_batch(batch.body)
+            answer = api.post_batch(batch.body)
         except httpx.HTTPError as exc:
             message = f"network error: {type(exc).__name__}: {exc}"
             return self._retryable(batch.batch_id, message, None)
@@ -128,6 +129,12 @@ class Uploader:
             log.error("%s (its %d items are kept)", message, batch.item_count)
             return SendResult(Outcome.REJECTED, message)
         self.outbox.mark_acked(batch.batch_id)
+        ack = answer.ack
+        # Every answer says it anew: a server rolled back to an older version stops the marks.
+        accepts_marks = ACCEPTS_IDLE_MARKS in answer.accepts
+        if self.store.get(Key.SERVER_ACCEPTS_IDLE_MARKS) != accepts_marks:
+            self.store.set(Key.SERVER_ACCEPTS_IDLE_MARKS, accepts_marks)
+            log.info("server accepts idle marks: %s", accepts_marks)
         message = (
             f"batch {batch.batch_id}: {ack.received} items received, {ack.stored} stored, "
             f"{ack.duplicates} duplicates"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from worklens_server.companies.countries import country_choices
 from worklens_server.companies.currencies import currency_choices
 from worklens_server.companies.details import check_company_details
+from worklens_server.companies.models import FirstWeekday
 from worklens_server.companies.timezones import timezone_choices
 
 _DETAIL_FIELDS = ("name", "address", "phone", "country", "vat_number")
@@ -60,6 +61,13 @@ class CompanySettingsForm(CompanyDetailsForm):
         choices=timezone_choices,
         help_text="The company's days in reports and timesheets, for people who have not chosen "
         "their own on My account.",
+    )
+    week_starts_on = forms.TypedChoiceField(
+        label="Timesheet weeks start on",
+        choices=FirstWeekday.choices,
+        coerce=int,
+        help_text="Week pages, weekly approval, the weekly summary and exports of a week. "
+        "Weeks submitted before a change keep their days, and approved ones stay locked.",
     )
     currency = forms.ChoiceField(
         label="Currency",

@@ -12,12 +12,27 @@ from django.conf import settings
 from django.db import models
 
 
+class FirstWeekday(models.IntegerChoices):
+    """The days a company's timesheet weeks may start on (Python's weekday numbers): Monday as
+    ISO 8601 has it, or Sunday or Saturday as many payrolls outside Europe count."""
+
+    MONDAY = 0, "Monday"
+    SUNDAY = 6, "Sunday"
+    SATURDAY = 5, "Saturday"
+
+
 class Company(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     #: IANA timezone that defines the company's "day" in reports and rollups, for members who
     #: have not chosen their own (accounts.User.timezone).
     timezone = models.CharField(max_length=64, default="UTC")
+    #: The first day of a timesheet week (0 = Monday ... 6 = Sunday): week pages, weekly
+    #: approval, the weekly summary and the exports of a week follow it. A week already submitted
+    #: keeps the seven days it was submitted with (timesheets.TimesheetWeek.week_start).
+    week_starts_on = models.PositiveSmallIntegerField(
+        choices=FirstWeekday.choices, default=FirstWeekday.MONDAY
+    )
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     #: ISO 3166 alpha-2 code; decides whether a VAT number is required and how it is checked.

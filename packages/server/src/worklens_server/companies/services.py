@@ -15,7 +15,13 @@ from django.db import IntegrityError, transaction
 from worklens_server.accounts.models import User
 from worklens_server.companies.currencies import currency_for_country, is_known_currency
 from worklens_server.companies.details import check_company_details
-from worklens_server.companies.models import Company, Member, Team, TeamMembership
+from worklens_server.companies.models import (
+    Company,
+    FirstWeekday,
+    Member,
+    Team,
+    TeamMembership,
+)
 from worklens_server.companies.timezones import is_known_timezone
 from worklens_server.policies.services import create_default_policy
 from worklens_server.tracking.blobs import delete_images_after_commit, stored_image_names
@@ -113,9 +119,15 @@ def update_company_settings(
     require_manager_2fa: bool,
     currency: str = "",
     timezone: str | None = None,
+    week_starts_on: int | None = None,
 ) -> Company:
-    """The owner's settings; the currency is the country's when not given, the time zone stays
-    as it is when not given."""
+    """The owner's settings; the currency is the country's when not given, the time zone and
+    the first day of the week stay as they are when not given.
+
+    The first weekday may change at any time, weeks already submitted or approved included:
+    each submitted week keeps its own seven days (timesheets.TimesheetWeek.week_start), and an
+    approved one locks those days whatever the setting says now, so a change neither unlocks
+    nor hides anything (docs/operating.md)."""
     details = check_company_details(
         name=name, address=address, phone=phone, country=country, vat_number=vat_number
     )
@@ -133,6 +145,12 @@ def update_company_settings(
         if not is_known_timezone(timezone):
             raise ValidationError({"timezone": f"{timezone!r} is not a time zone WorkLens knows."})
         company.timezone = timezone
+    if week_starts_on is not None:
+        if week_starts_on not in FirstWeekday.values:
+            raise ValidationError(
+                {"week_starts_on": "a week starts on a Monday, a Sunday or a Saturday."}
+            )
+        company.week_starts_on = week_starts_on
     company.save(
         update_fields=[
             "name",
@@ -143,6 +161,7 @@ def update_company_settings(
             "require_manager_2fa",
             "currency",
             "timezone",
+            "week_starts_on",
         ]
     )
     return company

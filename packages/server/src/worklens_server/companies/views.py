@@ -55,6 +55,7 @@ def company_settings(request: HttpRequest, member: Member) -> HttpResponse:
             "require_manager_2fa": company.require_manager_2fa,
             "currency": company.currency,
             "timezone": company.timezone,
+            "week_starts_on": company.week_starts_on,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -63,6 +64,7 @@ def company_settings(request: HttpRequest, member: Member) -> HttpResponse:
             require_manager_2fa=bool(form.cleaned_data["require_manager_2fa"]),
             currency=form.cleaned_data["currency"],
             timezone=form.cleaned_data["timezone"],
+            week_starts_on=form.cleaned_data["week_starts_on"],
             **form.details(),
         )
         messages.success(request, "The company settings are saved.")

@@ -26,6 +26,7 @@ from worklens_server.policies.selectors import get_effective_policy
 from worklens_server.projects.selectors import list_member_projects
 from worklens_wire.v1 import (
     ACCEPTS_HEADER,
+    ACCEPTS_IDLE_MARKS,
     ACCEPTS_NOT_STORED,
     MAX_SCREENSHOT_BYTES,
     BatchAck,
@@ -41,6 +42,7 @@ from worklens_wire.v1 import (
     ScreenshotRecord,
     UploadBatch,
     VersionInfo,
+    accepted,
 )
 
 router = Router(tags=["agent"])
@@ -139,9 +141,15 @@ def upload_batch(request: HttpRequest) -> HttpResponse:
         raise problem_from_errors(exc.errors(include_url=False)) from exc
     ack = store_batch(device=_device(request), batch=batch)
     # Agents before `not_stored` refuse unknown fields: they get the ack without it.
-    accepts = request.headers.get(ACCEPTS_HEADER, "").replace(" ", "").split(",")
-    exclude = None if ACCEPTS_NOT_STORED in accepts else {"not_stored"}
-    return HttpResponse(ack.model_dump_json(exclude=exclude), content_type="application/json")
+    exclude = (
+        None
+        if ACCEPTS_NOT_STORED in accepted(request.headers.get(ACCEPTS_HEADER, ""))
+        else {"not_stored"}
+    )
+    response = HttpResponse(ack.model_dump_json(exclude=exclude), content_type="application/json")
+    # Tells newer agents they may send idle marks; older agents ignore response headers.
+    response[ACCEPTS_HEADER] = ACCEPTS_IDLE_MARKS
+    return response
 
 
 @router.post("/screenshots", response={200: ScreenshotAck, **_ERRORS}, auth=device_auth)

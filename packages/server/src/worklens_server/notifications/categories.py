@@ -24,8 +24,8 @@ OPTIONAL_CATEGORIES: tuple[OptionalCategory, ...] = (
     OptionalCategory(
         slug="weekly_summary",
         label="Weekly summary",
-        description="For owners and managers: every Monday, last week's time of the people "
-        "you see, per member and day.",
+        description="For owners and managers: once a week, the last whole week's time of the "
+        "people you see, per member and day.",
     ),
     OptionalCategory(
         slug="new_features",

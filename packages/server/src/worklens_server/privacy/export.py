@@ -69,7 +69,8 @@ def _member_record(member: Member) -> dict[str, Any]:
         "time_entries": _rows(
             TimeEntry.objects.filter(member=member).order_by("started_at"),
             *("id", "device_id", "started_at", "stopped_at", "project__name", "task__name"),
-            "notes",
+            # "kept" or "discarded" idle time ("" for none): a discarded stretch is all there is.
+            *("notes", "idle"),
         ),
         "activity_slots": _rows(
             ActivitySlot.objects.filter(member=member).order_by("started_at"),

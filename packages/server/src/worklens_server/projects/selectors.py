@@ -9,7 +9,8 @@ Who manages what:
   are the owners';
 - an employee manages none.
 
-Tracked time shown to a viewer is only that of the members they may see (docs/privacy.md).
+Time shown to a viewer (tracked, plus approved manual time, less approved trims: `totals`) is
+only that of the members they may see (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def may_manage(*, viewer: Member, project: Project) -> bool:
 
 @dataclass(frozen=True)
 class Budget:
-    """Tracked time against a budget in hours."""
+    """Counted time (`totals`: tracked, with approved changes) against a budget in hours."""
 
     tracked_seconds: int
     budget_hours: Decimal | None
@@ -238,7 +239,7 @@ class ProjectPage:
 
 def get_project_page(*, viewer: Member, project: Project) -> ProjectPage:
     """A project the viewer manages: its tasks and members (those the viewer may see) with
-    their tracked time, and for owners the rates and amounts."""
+    their counted time, and for owners the rates and amounts."""
     is_owner = viewer.role == Member.Role.OWNER
     visible = get_visible_members(viewer=viewer)
     scope = None if is_owner else visible.values("pk")

@@ -53,6 +53,14 @@ class EntryRow:
     #: Seconds of this day's slots that approved trims took out, with their active seconds.
     trimmed_seconds: int = 0
     trimmed_active: int = 0
+    #: "kept" or "discarded" for idle time the employee decided on (tracking.TimeEntry.Idle).
+    idle: str = ""
+    #: For discarded idle time: the seconds of its stretch on this day (counted nowhere).
+    discarded_seconds: int = 0
+
+    @property
+    def discarded_display(self) -> str:
+        return clock(self.discarded_seconds)
 
     @property
     def edited(self) -> bool:
@@ -130,6 +138,22 @@ class MemberDay:
     titles: list[UsageRow]
     urls: list[UsageRow]
     manual: list[ManualRow] = field(default_factory=list)
+
+    @property
+    def idle_kept_seconds(self) -> int:
+        return sum(entry.tracked_seconds for entry in self.entries if entry.idle == "kept")
+
+    @property
+    def idle_kept_display(self) -> str:
+        return clock(self.idle_kept_seconds)
+
+    @property
+    def idle_discarded_seconds(self) -> int:
+        return sum(entry.discarded_seconds for entry in self.entries)
+
+    @property
+    def idle_discarded_display(self) -> str:
+        return clock(self.idle_discarded_seconds)
 
     @property
     def manual_seconds(self) -> int:
@@ -254,6 +278,12 @@ def _manual_rows(pieces: list[ChangePiece]) -> list[ManualRow]:
     return sorted(rows.values(), key=lambda row: row.started_at)
 
 
+def _discarded_seconds(entry: TimeEntry, start: dt.datetime, end: dt.datetime) -> int:
+    if entry.idle != TimeEntry.Idle.DISCARDED or entry.stopped_at is None:
+        return 0
+    return max(0, int((min(entry.stopped_at, end) - max(entry.started_at, start)).total_seconds()))
+
+
 def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
     start, end = day_bounds(timezone_name=member.timezone, day=day)
     slots_by_entry = _slots_of_day(member=member, day=day, start=start, end=end)
@@ -275,9 +305,16 @@ def get_member_day(*, member: Member, day: dt.date) -> MemberDay:
             slots=slots_by_entry.get(entry.id, []),
             trimmed_seconds=trimmed.get(entry.id, (0, 0))[0],
             trimmed_active=trimmed.get(entry.id, (0, 0))[1],
+            idle=entry.idle,
+            discarded_seconds=_discarded_seconds(entry, start, end),
         )
         for entry in TimeEntry.objects.filter(member=member)
-        .filter(Q(started_at__gte=start, started_at__lt=end) | Q(id__in=list(slots_by_entry)))
+        .filter(
+            Q(started_at__gte=start, started_at__lt=end)
+            | Q(id__in=list(slots_by_entry))
+            # A discarded stretch has no slots: one running into the day from the day before.
+            | Q(idle=TimeEntry.Idle.DISCARDED, started_at__lt=start, stopped_at__gt=start)
+        )
         .select_related("project", "task")
         .order_by("started_at")
     ]

@@ -35,6 +35,9 @@ class TeamTodayRow:
     #: Approved manual time in tracked_seconds, and tracked time approved trims took out of it.
     manual_seconds: int = 0
     trimmed_seconds: int = 0
+    #: The app last in front on an earlier day, when nothing was in front today: not "current".
+    earlier_app: str | None = None
+    earlier_app_at: dt.datetime | None = None
 
     @property
     def current_site(self) -> str | None:
@@ -71,7 +74,8 @@ def company_today(*, timezone_name: str, now: dt.datetime | None = None) -> dt.d
 
 def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[TeamTodayRow]:
     """Each visible member's today (in their own zone: Member.timezone) with its totals, the
-    application in front and when their agent was last heard from."""
+    application in front today (else the last one, on an earlier day, as such) and when their
+    agent was last heard from."""
     now = now or timezone.now()
     latest_span = AppSpan.objects.filter(member_id=OuterRef("pk")).order_by("-started_at")
     members = list(
@@ -105,6 +109,9 @@ def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[Te
     for member in members:
         tracked, active = totals.get((member.pk, today[member.pk]), (0, 0))
         changed = changes.get((member.pk, today[member.pk]), DayChanges())
+        since = member.current_app_since
+        local = zoneinfo.ZoneInfo(member.timezone)
+        today_app = since is not None and since.astimezone(local).date() == today[member.pk]
         rows.append(
             TeamTodayRow(
                 member_id=str(member.pk),
@@ -113,12 +120,14 @@ def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[Te
                 role=member.get_role_display(),
                 tracked_seconds=max(0, int(tracked) - changed.trimmed) + changed.manual,
                 active_seconds=max(0, int(active) - changed.trimmed_active),
-                current_app=member.current_app,
-                current_app_since=member.current_app_since,
+                current_app=member.current_app if today_app else None,
+                current_app_since=since if today_app else None,
                 last_seen_at=member.last_seen_at,
-                current_url=member.current_url,
+                current_url=member.current_url if today_app else None,
                 manual_seconds=changed.manual,
                 trimmed_seconds=changed.trimmed,
+                earlier_app=None if today_app else member.current_app,
+                earlier_app_at=None if today_app else since,
             )
         )
     return rows

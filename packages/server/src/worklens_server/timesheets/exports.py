@@ -10,6 +10,9 @@ Manual and edited time is marked as on the page: a member's lines carry "(manual
 after the project, and every file has a Manual column (approved time added by hand, included in
 the total) and a Trimmed column (tracked time approved edits took out, not in the total), after
 the columns that were there before, so existing imports keep reading them where they were.
+Idle time is marked the same way, in two more columns after those: Idle kept (idle time the
+employee kept, tracked time included in the total) and Idle discarded (idle time they discarded,
+not counted).
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def timesheet_csv(sheet: Timesheet, heading: ExportHeading) -> bytes:
     writer.writerow(
         [heading.first_column, heading.second_column]
         + [day.isoformat() for day in days]
-        + ["Total", "Total hours", "Activity", "Manual", "Trimmed"]
+        + ["Total", "Total hours", "Activity", "Manual", "Trimmed", "Idle kept", "Idle discarded"]
     )
     for line, cells in sheet.rows:
         writer.writerow(
@@ -75,12 +78,14 @@ def timesheet_csv(sheet: Timesheet, heading: ExportHeading) -> bytes:
             + [clock(seconds) if seconds else "" for seconds in cells]
             + [clock(line.total), _hours(line.total), _percent(line.activity_percent)]
             + [_blank_clock(line.manual_seconds), _blank_clock(line.trimmed_seconds)]
+            + [_blank_clock(line.idle_kept_seconds), _blank_clock(line.idle_discarded_seconds)]
         )
     writer.writerow(
         ["Total", ""]
         + [clock(seconds) if seconds else "" for _, seconds in sheet.day_totals]
         + [clock(sheet.total), _hours(sheet.total), _percent(sheet.activity_percent)]
         + [_blank_clock(sheet.manual_seconds), _blank_clock(sheet.trimmed_seconds)]
+        + [_blank_clock(sheet.idle_kept_seconds), _blank_clock(sheet.idle_discarded_seconds)]
     )
     # A byte order mark, so spreadsheet programs read the names as UTF-8.
     return ("\ufeff" + out.getvalue()).encode()
@@ -95,6 +100,7 @@ def timesheet_xlsx(sheet: Timesheet, heading: ExportHeading) -> bytes:
     page.append([])
     days = sheet.period.days
     totals = ["Total", "Total hours", "Activity %", "Manual", "Trimmed"]
+    totals += ["Idle kept", "Idle discarded"]
     page.append([heading.first_column, heading.second_column, *days, *totals])
     header_row = page.max_row
     for line, cells in sheet.rows:
@@ -103,15 +109,17 @@ def timesheet_xlsx(sheet: Timesheet, heading: ExportHeading) -> bytes:
             + [_days(seconds) for seconds in cells]
             + [line.total / SECONDS_PER_DAY, round(line.total / 3600, 2), line.activity_percent]
             + [_days(line.manual_seconds), _days(line.trimmed_seconds)]
+            + [_days(line.idle_kept_seconds), _days(line.idle_discarded_seconds)]
         )
     page.append(
         ["Total", None]
         + [_days(seconds) for _, seconds in sheet.day_totals]
         + [sheet.total / SECONDS_PER_DAY, round(sheet.total / 3600, 2), sheet.activity_percent]
         + [_days(sheet.manual_seconds), _days(sheet.trimmed_seconds)]
+        + [_days(sheet.idle_kept_seconds), _days(sheet.idle_discarded_seconds)]
     )
     first_day, total_column = 3, 3 + len(days)
-    durations = {*range(first_day, total_column + 1), total_column + 3, total_column + 4}
+    durations = {*range(first_day, total_column + 1), *range(total_column + 3, total_column + 7)}
     for row in page.iter_rows(min_row=header_row, max_row=page.max_row):
         for cell in row:
             if cell.row == header_row and first_day <= cell.column < total_column:
@@ -132,20 +140,22 @@ def timesheet_pdf(sheet: Timesheet, heading: ExportHeading) -> bytes:
     rows: list[list[str]] = [
         [heading.first_column, heading.second_column]
         + [f"{day:%a} {day.day} {day:%b}" for day in days]
-        + ["Total", "Manual", "Trimmed", "Activity"]
+        + ["Total", "Manual", "Trimmed", "Idle kept", "Idle discarded", "Activity"]
     ]
     for line, cells in sheet.rows:
         rows.append(
             [line.title, line.detail]
             + [clock(seconds) if seconds else "" for seconds in cells]
             + [clock(line.total), _blank_clock(line.manual_seconds)]
-            + [_blank_clock(line.trimmed_seconds), _percent(line.activity_percent)]
+            + [_blank_clock(line.trimmed_seconds), _blank_clock(line.idle_kept_seconds)]
+            + [_blank_clock(line.idle_discarded_seconds), _percent(line.activity_percent)]
         )
     rows.append(
         ["Total", ""]
         + [clock(seconds) if seconds else "" for _, seconds in sheet.day_totals]
         + [clock(sheet.total), _blank_clock(sheet.manual_seconds)]
-        + [_blank_clock(sheet.trimmed_seconds), _percent(sheet.activity_percent)]
+        + [_blank_clock(sheet.trimmed_seconds), _blank_clock(sheet.idle_kept_seconds)]
+        + [_blank_clock(sheet.idle_discarded_seconds), _percent(sheet.activity_percent)]
     )
     table = Table(rows, repeatRows=1)
     table.setStyle(

@@ -6,10 +6,10 @@ approved `add` counts as manual time; an approved `trim` takes a stretch of one 
 entry out of the count. Timesheets, their files, the weekly summary, Team today and the member
 day page count approved changes and mark them; pending ones are shown but not counted.
 
-A week (Monday to Sunday of the member's days, Member.timezone) is submitted by its member and
-approved or rejected by a manager of their team or an owner; an approved week is locked until it
-is reopened. Each step is a `WeekEvent` (who, when, comment), so the history survives later
-steps.
+A week (seven of the member's days, Member.timezone, from the company's first weekday) is
+submitted by its member and approved or rejected by a manager of their team or an owner; an
+approved week is locked until it is reopened. Each step is a `WeekEvent` (who, when, comment),
+so the history survives later steps.
 """
 
 from __future__ import annotations
@@ -135,7 +135,9 @@ class TimesheetWeek(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="timesheet_weeks", db_index=False
     )
-    #: The week's Monday, of the member's days (Member.timezone).
+    #: The week's first day, of the member's days (Member.timezone): the company's first weekday
+    #: when it was submitted. The week holds the seven days from it even after the owner changes
+    #: Company.week_starts_on, so nothing approved is unlocked or hidden by that change.
     week_start = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices)
     updated_at = models.DateTimeField()

@@ -1,8 +1,10 @@
 """The period a timesheet covers: a day, a week, or a range of days, from the page's query
 (`?period=week&date=2026-06-17`, `?period=range&from=...&to=...`).
 
-Weeks start on Monday (ISO 8601, as most of the world's payroll weeks do). Days are the company's
-local days, as the day totals are kept; a week submitted for approval is such a week too.
+Weeks start on the company's first weekday (Company.week_starts_on: Monday, as ISO 8601 has it,
+Sunday or Saturday); every caller passes it, so no week falls back to Monday by accident. Days
+are local days, as the day totals are kept; a week submitted for approval is such a week of the
+member's own days.
 """
 
 from __future__ import annotations
@@ -67,9 +69,15 @@ class Period:
         return f"{self.start.day} {self.start:%b %Y} to {self.end.day} {self.end:%b %Y}"
 
 
-def week_of(day: dt.date) -> Period:
-    monday = day - dt.timedelta(days=day.weekday())
-    return Period("week", monday, monday + dt.timedelta(days=6))
+def week_of(day: dt.date, *, starts_on: int) -> Period:
+    """The week holding `day`, of weeks that start on weekday `starts_on` (0 = Monday)."""
+    first = day - dt.timedelta(days=(day.weekday() - starts_on) % 7)
+    return Period("week", first, first + dt.timedelta(days=6))
+
+
+def week_from(first_day: dt.date) -> Period:
+    """The seven days from `first_day`: a stored week, whatever the company's setting is now."""
+    return Period("week", first_day, first_day + dt.timedelta(days=6))
 
 
 def local_bounds(start: dt.date, end: dt.date, zone_name: str) -> tuple[dt.datetime, dt.datetime]:
@@ -103,17 +111,6 @@ def stretch_text(start: dt.datetime, end: dt.datetime, zone_name: str) -> str:
     return f"{moment_text(start, zone_name)}{DASH}{end_time}"
 
 
-def weeks_touched(started_at: dt.datetime, ended_at: dt.datetime, zone_name: str) -> list[dt.date]:
-    """The Mondays of the weeks (in the zone) that the stretch [started_at, ended_at) touches."""
-    first, last = local_days_of(started_at, ended_at, zone_name)
-    monday = week_of(first).start
-    mondays = []
-    while monday <= last:
-        mondays.append(monday)
-        monday += dt.timedelta(days=7)
-    return mondays
-
-
 def _date(params: Mapping[str, str], name: str, default: dt.date | None) -> dt.date:
     value = params.get(name) or ""
     if not value:
@@ -126,7 +123,7 @@ def _date(params: Mapping[str, str], name: str, default: dt.date | None) -> dt.d
         raise BadPeriod(f"{name}: {value!r} is not a date of the form YYYY-MM-DD") from None
 
 
-def parse_period(params: Mapping[str, str], *, today: dt.date) -> Period:
+def parse_period(params: Mapping[str, str], *, today: dt.date, week_starts_on: int) -> Period:
     kind = params.get("period") or "week"
     if kind not in KINDS:
         raise BadPeriod(f"period: {kind!r} is not one of day, week, range")
@@ -134,7 +131,7 @@ def parse_period(params: Mapping[str, str], *, today: dt.date) -> Period:
         day = _date(params, "date", today)
         return Period("day", day, day)
     if kind == "week":
-        return week_of(_date(params, "date", today))
+        return week_of(_date(params, "date", today), starts_on=week_starts_on)
     start, end = _date(params, "from", None), _date(params, "to", None)
     if end < start:
         raise BadPeriod(f"to: {end} is before from: {start}")

@@ -11,6 +11,15 @@ from worklens_server.projects.models import Project, Task
 
 
 class TimeEntry(models.Model):
+    class Idle(models.TextChoices):
+        """Idle time the employee decided on (worklens_wire.v1.TimeEntry.idle). Kept idle time
+        is tracked time with its slots, counted like any other; discarded idle time is only its
+        start and end, with no slots, so it is counted nowhere and only shown as discarded."""
+
+        NONE = "", "not idle time"
+        KEPT = "kept", "idle time kept"
+        DISCARDED = "discarded", "idle time discarded"
+
     id = models.UUIDField(primary_key=True)
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="time_entries")
@@ -24,6 +33,7 @@ class TimeEntry(models.Model):
         Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     notes = models.TextField(blank=True)
+    idle = models.CharField(max_length=9, blank=True, default="", choices=Idle.choices)
 
     class Meta:
         verbose_name_plural = "time entries"

@@ -16,6 +16,7 @@ from worklens_server.devices.selectors import AuthenticatedDevice
 from worklens_server.ingest.errors import (
     AheadOfTheClock,
     BelongsToAnotherDevice,
+    InvalidItem,
     ProjectClosed,
     UnknownReference,
 )
@@ -71,31 +72,33 @@ def check_device(*, device: AuthenticatedDevice, batch: UploadBatch) -> None:
         )
 
 
-def _time_entry_owners(entry_ids: set[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-    """Device id of each of `entry_ids` that is stored: one indexed IN query, raw (the ORM's
-    query building would cost more than the query itself on this path)."""
+def _time_entry_owners(entry_ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[uuid.UUID, str]]:
+    """Device id and idle mark of each of `entry_ids` that is stored: one indexed IN query, raw
+    (the ORM's query building would cost more than the query itself on this path)."""
     a = Adapters()
     keys = [a.uuid(entry_id) for entry_id in entry_ids]
-    owners: dict[uuid.UUID, uuid.UUID] = {}
+    owners: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
     # On PostgreSQL, the lock a foreign-key check would take: the entries stay until commit.
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         for start in range(0, len(keys), MAX_VARIABLES):
             chunk = keys[start : start + MAX_VARIABLES]
             cursor.execute(
-                "SELECT id, device_id FROM tracking_timeentry "  # noqa: S608 (placeholders only)
+                "SELECT id, device_id, idle FROM tracking_timeentry "  # noqa: S608 (placeholders only)
                 f"WHERE id IN ({', '.join(['%s'] * len(chunk))}){lock}",
                 chunk,
             )
-            for entry_id, device_id in cursor.fetchall():
-                owners[as_uuid(entry_id)] = as_uuid(device_id)
+            for entry_id, device_id, idle in cursor.fetchall():
+                owners[as_uuid(entry_id)] = (as_uuid(device_id), idle)
     return owners
 
 
 def check_time_entry_references(*, device: AuthenticatedDevice, batch: UploadBatch) -> None:
     """Every item must refer to a time entry of this device: one in the batch or one stored
     before. One indexed IN query covers the batch's own entries (an id taken by another
-    device's entry is refused) and every referenced entry. Runs inside the writing transaction."""
+    device's entry is refused) and every referenced entry, which must not be discarded idle time
+    (the contract checks that inside one batch; this, against what is stored). Runs inside the
+    writing transaction."""
     batch_entry_ids = {entry.id for entry in batch.time_entries}
     referenced: dict[uuid.UUID, str] = {}
     items_by_kind: tuple[tuple[str, Sequence[ActivitySlot | AppSpan | ScreenshotRecord]], ...] = (
@@ -112,13 +115,13 @@ def check_time_entry_references(*, device: AuthenticatedDevice, batch: UploadBat
         return
     owners = _time_entry_owners(wanted)
     for index, entry in enumerate(batch.time_entries):
-        owner = owners.get(entry.id)
+        owner, _ = owners.get(entry.id, (None, ""))
         if owner is not None and owner != device.id:
             raise BelongsToAnotherDevice(
                 f"time_entries[{index}].id: time entry {entry.id} belongs to another device"
             )
     for entry_id, where in referenced.items():
-        owner = owners.get(entry_id)
+        owner, idle = owners.get(entry_id, (None, ""))
         if owner is None:
             raise UnknownReference(
                 f"{where}: unknown time entry {entry_id} (send the time entry first)"
@@ -126,6 +129,11 @@ def check_time_entry_references(*, device: AuthenticatedDevice, batch: UploadBat
         if owner != device.id:
             raise BelongsToAnotherDevice(
                 f"{where}: time entry {entry_id} belongs to another device"
+            )
+        if idle == "discarded":
+            raise InvalidItem(
+                f"{where}: time entry {entry_id} is discarded idle time, which holds no slots, "
+                "app spans or screenshots"
             )
 
 

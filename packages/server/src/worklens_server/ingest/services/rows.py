@@ -29,6 +29,7 @@ TIME_ENTRY_COLUMNS: Columns = (
     ("project_id", "uuid"),
     ("task_id", "uuid"),
     ("notes", "text"),
+    ("idle", "text"),
 )
 SLOT_COLUMNS: Columns = (
     ("id", "uuid"),
@@ -170,6 +171,7 @@ def time_entry_rows(a: Adapters, batch: UploadBatch) -> list[tuple[Any, ...]]:
             a.optional_uuid(e.project_id),
             a.optional_uuid(e.task_id),
             e.notes,
+            e.idle or "",
         )
         for e in batch.time_entries
     ]

@@ -23,11 +23,9 @@ from worklens_wire.v1 import MAX_SCREENSHOT_BYTES, Policy, ScreenshotAck, Screen
 
 
 def _check_time_entry(*, device: AuthenticatedDevice, record: ScreenshotRecord) -> None:
-    owner = (
-        TimeEntry.objects.filter(id=record.time_entry_id)
-        .values_list("device_id", flat=True)
-        .first()
-    )
+    owner, idle = (
+        TimeEntry.objects.filter(id=record.time_entry_id).values_list("device_id", "idle").first()
+    ) or (None, "")
     if owner is None:
         raise UnknownReference(
             f"meta.time_entry_id: unknown time entry {record.time_entry_id} "
@@ -36,6 +34,11 @@ def _check_time_entry(*, device: AuthenticatedDevice, record: ScreenshotRecord) 
     if owner != device.id:
         raise BelongsToAnotherDevice(
             f"meta.time_entry_id: time entry {record.time_entry_id} belongs to another device"
+        )
+    if idle == TimeEntry.Idle.DISCARDED:
+        raise InvalidItem(
+            f"meta.time_entry_id: time entry {record.time_entry_id} is discarded idle time; "
+            "what was recorded in it never leaves the computer"
         )
 
 

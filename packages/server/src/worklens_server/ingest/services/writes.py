@@ -39,12 +39,22 @@ InsertRows = Callable[
 ]
 
 # An entry already stopped, or belonging to another device, is never changed; an open entry is
-# only ever moved to stopped (the agent sends each entry at start and again at stop).
+# only ever moved to stopped (the agent sends each entry at start and again at stop). The one other
+# change: an entry stored without a mark becomes kept idle time when its device sends it again so
+# marked (an agent that learned only later that this server takes marks); its times stay.
 TIME_ENTRY_CONFLICT = (
-    "ON CONFLICT (id) DO UPDATE SET stopped_at = excluded.stopped_at, "
-    "project_id = excluded.project_id, task_id = excluded.task_id, notes = excluded.notes "
-    "WHERE tracking_timeentry.stopped_at IS NULL AND excluded.stopped_at IS NOT NULL "
-    "AND tracking_timeentry.device_id = excluded.device_id"
+    "ON CONFLICT (id) DO UPDATE SET "
+    "stopped_at = coalesce(tracking_timeentry.stopped_at, excluded.stopped_at), "
+    "project_id = CASE WHEN tracking_timeentry.stopped_at IS NULL "
+    "THEN excluded.project_id ELSE tracking_timeentry.project_id END, "
+    "task_id = CASE WHEN tracking_timeentry.stopped_at IS NULL "
+    "THEN excluded.task_id ELSE tracking_timeentry.task_id END, "
+    "notes = CASE WHEN tracking_timeentry.stopped_at IS NULL "
+    "THEN excluded.notes ELSE tracking_timeentry.notes END, "
+    "idle = CASE WHEN excluded.idle = 'kept' THEN 'kept' ELSE tracking_timeentry.idle END "
+    "WHERE tracking_timeentry.device_id = excluded.device_id AND ("
+    "(tracking_timeentry.stopped_at IS NULL AND excluded.stopped_at IS NOT NULL) "
+    "OR (tracking_timeentry.idle = '' AND excluded.idle = 'kept'))"
 )
 NEW_ROWS_ONLY = "ON CONFLICT (id) DO NOTHING RETURNING id"
 

@@ -93,9 +93,11 @@ def find_visible_changes(*, viewer: Member, change_ids: Collection[uuid.UUID]) -
 
 
 def find_own_entry(*, member: Member, entry_id: uuid.UUID) -> TimeEntry | None:
-    """One of `member`'s own tracked time entries: nobody changes another person's time."""
+    """One of `member`'s own tracked time entries: nobody changes another person's time (and a
+    discarded idle stretch holds no tracked time to trim)."""
     return (
         TimeEntry.objects.filter(member=member, company_id=member.company_id, pk=entry_id)
+        .exclude(idle=TimeEntry.Idle.DISCARDED)
         .select_related("project", "task")
         .first()
     )
@@ -103,12 +105,14 @@ def find_own_entry(*, member: Member, entry_id: uuid.UUID) -> TimeEntry | None:
 
 def list_entries(*, member: Member, first: dt.datetime, after: dt.datetime) -> list[TimeEntry]:
     """`member`'s tracked time entries that started in [first, after) or run into it from the
-    day before, for the choice of the entry to trim."""
+    day before, for the choice of the entry to trim (discarded idle stretches, which hold no
+    tracked time, left out)."""
     return list(
         TimeEntry.objects.filter(
             member=member, started_at__lt=after, started_at__gte=first - dt.timedelta(days=1)
         )
         .filter(Q(stopped_at__gt=first) | Q(stopped_at__isnull=True))
+        .exclude(idle=TimeEntry.Idle.DISCARDED)
         .select_related("project", "task")
         .order_by("started_at")
     )

@@ -26,19 +26,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from worklens_server.companies.models import Member
+from worklens_server.timesheets.intervals import Interval, merged, minus, overlap_seconds
 from worklens_server.timesheets.models import MAX_CHANGE, TimeChange
 from worklens_server.timesheets.periods import local_bounds
 from worklens_server.tracking.local_days import day_shares, zone
 from worklens_server.tracking.models import ActivitySlot
 from worklens_wire.v1 import MAX_SLOT_SECONDS
 
-Interval = tuple[dt.datetime, dt.datetime]
 #: A query of the slots under changes ORs at most this many index ranges: a month of a team is
 #: one query, and the whole company's stays a few of a size the planner handles quickly.
 RANGES_PER_QUERY = 200
@@ -57,6 +58,9 @@ class ChangePiece:
     active_seconds: int
     project: str | None
     task: str | None
+    #: The project and task the seconds count on (a trim's: its time entry's).
+    project_id: uuid.UUID | None
+    task_id: uuid.UUID | None
     #: The change, and the tracked time entry a trim takes from.
     change_id: uuid.UUID
     entry_id: uuid.UUID | None
@@ -104,6 +108,8 @@ class _Change:
     entry_id: uuid.UUID | None
     project: str | None
     task: str | None
+    project_id: uuid.UUID | None
+    task_id: uuid.UUID | None
 
 
 @dataclass(frozen=True)
@@ -122,83 +128,57 @@ def _seconds(delta: dt.timedelta) -> int:
     return int(delta.total_seconds())
 
 
-def merged(intervals: Iterable[Interval]) -> list[Interval]:
-    """The union of `intervals`, as sorted intervals that neither overlap nor touch."""
-    out: list[Interval] = []
-    for start, end in sorted(intervals):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
-def minus(intervals: Iterable[Interval], cuts: Iterable[Interval]) -> list[Interval]:
-    """What of `intervals` lies outside every cut."""
-    cut_list = merged(cuts)
-    out: list[Interval] = []
-    for start, end in merged(intervals):
-        for cut_start, cut_end in cut_list:
-            if cut_end <= start or cut_start >= end:
-                continue
-            if cut_start > start:
-                out.append((start, cut_start))
-            start = max(start, cut_end)
-            if start >= end:
-                break
-        if start < end:
-            out.append((start, end))
-    return out
-
-
-def overlap_seconds(interval: Interval, others: Iterable[Interval]) -> int:
-    start, end = interval
-    return sum(
-        _seconds(min(end, other_end) - max(start, other_start))
-        for other_start, other_end in others
-        if other_start < end and other_end > start
-    )
-
-
 def _approved(
     member_ids: Collection[uuid.UUID], first: dt.datetime, after: dt.datetime
 ) -> list[_Change]:
-    rows = (
-        TimeChange.objects.filter(
+    return _approved_where(
+        Q(
             member_id__in=list(member_ids),
             started_at__gte=first - MAX_CHANGE,
             started_at__lt=after,
             ended_at__gt=first,
-            status=TimeChange.Status.APPROVED,
         )
+    )
+
+
+def _approved_where(condition: Q) -> list[_Change]:
+    """The approved changes matching `condition`, in the order they were approved."""
+    rows = (
+        TimeChange.objects.filter(condition, status=TimeChange.Status.APPROVED)
         .order_by("decided_at", "requested_at", "id")
-        .values_list(
+        .values(
             "id",
             "member_id",
             "kind",
             "started_at",
             "ended_at",
             "time_entry_id",
+            "project_id",
+            "task_id",
             "project__name",
             "task__name",
+            "time_entry__project_id",
+            "time_entry__task_id",
             "time_entry__project__name",
             "time_entry__task__name",
         )
     )
     changes = []
-    for change_id, member_id, kind, start, end, entry_id, *names in rows:
-        project, task, entry_project, entry_task = names
-        add = kind == TimeChange.Kind.ADD
+    for row in rows:
+        # An add counts on the project and task it names; a trim on those of its time entry.
+        add = row["kind"] == TimeChange.Kind.ADD
         changes.append(
             _Change(
-                id=change_id,
-                member_id=member_id,
-                kind=kind,
-                started_at=start,
-                ended_at=end,
-                entry_id=entry_id,
-                project=project if add else entry_project,
-                task=task if add else entry_task,
+                id=row["id"],
+                member_id=row["member_id"],
+                kind=row["kind"],
+                started_at=row["started_at"],
+                ended_at=row["ended_at"],
+                entry_id=row["time_entry_id"],
+                project=row["project__name"] if add else row["time_entry__project__name"],
+                task=row["task__name"] if add else row["time_entry__task__name"],
+                project_id=row["project_id"] if add else row["time_entry__project_id"],
+                task_id=row["task_id"] if add else row["time_entry__task_id"],
             )
         )
     return changes
@@ -269,6 +249,8 @@ def _trim_pieces(
                         active_seconds=taken_active,
                         project=trim.project,
                         task=trim.task,
+                        project_id=trim.project_id,
+                        task_id=trim.task_id,
                         change_id=trim.id,
                         entry_id=trim.entry_id,
                         started_at=max(share[0], trim.started_at),
@@ -314,6 +296,8 @@ def _add_pieces(
                         active_seconds=0,
                         project=add.project,
                         task=add.task,
+                        project_id=add.project_id,
+                        task_id=add.task_id,
                         change_id=add.id,
                         entry_id=None,
                         started_at=piece_start,
@@ -324,19 +308,10 @@ def _add_pieces(
     return pieces
 
 
-def count_changes(
-    *, zones: Mapping[uuid.UUID, str], start: dt.date, end: dt.date
-) -> CountedChanges:
-    """The approved changes of the members in `zones` (member id -> the zone of their days,
-    Member.timezone) on their local days `start` to `end` (inclusive), as pieces per day. The
-    caller decided it may see these members."""
-    if not zones:
-        return CountedChanges([])
-    bounds = [local_bounds(start, end, zone_name) for zone_name in set(zones.values())]
-    first, after = min(b[0] for b in bounds), max(b[1] for b in bounds)
-    changes = _approved(zones, first, after)
+def _pieces(changes: list[_Change], zones: Mapping[uuid.UUID, str]) -> list[ChangePiece]:
+    """What `changes` (approved, in the order they were approved) count, per member and day."""
     if not changes:
-        return CountedChanges([])
+        return []
     slots = _slots_under(changes)
     by_member: dict[uuid.UUID, list[_Change]] = defaultdict(list)
     for change in changes:
@@ -351,4 +326,61 @@ def count_changes(
         if adds:
             covered = _covered_by_tracking(member_slots, trims)
             pieces += _add_pieces(member_id, adds, covered, zone_name)
+    return pieces
+
+
+def count_changes(
+    *, zones: Mapping[uuid.UUID, str], start: dt.date, end: dt.date
+) -> CountedChanges:
+    """The approved changes of the members in `zones` (member id -> the zone of their days,
+    Member.timezone) on their local days `start` to `end` (inclusive), as pieces per day. The
+    caller decided it may see these members."""
+    if not zones:
+        return CountedChanges([])
+    bounds = [local_bounds(start, end, zone_name) for zone_name in set(zones.values())]
+    first, after = min(b[0] for b in bounds), max(b[1] for b in bounds)
+    pieces = _pieces(_approved(zones, first, after), zones)
     return CountedChanges([piece for piece in pieces if start <= piece.day <= end])
+
+
+def count_project_changes(
+    *, project_ids: Collection[uuid.UUID], member_ids: QuerySet[Any, Any] | None
+) -> CountedChanges:
+    """The approved changes on the projects `project_ids` over their whole history (an add
+    naming one, a trim of a time entry on one), of the members in `member_ids` (None: all), as
+    the timesheets count them: each is counted beside every approved change of its member that
+    it overlaps, so manual time covered by an earlier add or by tracked time counts here no more
+    than there. Three queries when there are some: the project's changes, their members' changes
+    around them, the slots under those."""
+    if not project_ids:
+        return CountedChanges([])
+    ids = list(project_ids)
+    on_projects = TimeChange.objects.filter(
+        Q(kind=TimeChange.Kind.ADD, project_id__in=ids)
+        | Q(kind=TimeChange.Kind.TRIM, time_entry__project_id__in=ids),
+        status=TimeChange.Status.APPROVED,
+    )
+    if member_ids is not None:
+        on_projects = on_projects.filter(member_id__in=member_ids)
+    windows: dict[uuid.UUID, Interval] = {}
+    wanted: set[uuid.UUID] = set()
+    for change_id, member_id, start, end in on_projects.values_list(
+        "id", "member_id", "started_at", "ended_at"
+    ):
+        wanted.add(change_id)
+        first, after = windows.get(member_id, (start, end))
+        windows[member_id] = (min(first, start), max(after, end))
+    if not wanted:
+        return CountedChanges([])
+    around = Q()
+    for member_id, (first, after) in windows.items():
+        around |= Q(
+            member_id=member_id,
+            started_at__gte=first - MAX_CHANGE,
+            started_at__lt=after,
+            ended_at__gt=first,
+        )
+    members = Member.objects.filter(pk__in=list(windows)).select_related("user", "company")
+    zones = {member.pk: member.timezone for member in members}
+    pieces = _pieces(_approved_where(around), zones)
+    return CountedChanges([piece for piece in pieces if piece.change_id in wanted])

@@ -6,7 +6,12 @@ only for members the viewer may see (companies.selectors.get_visible_members).
 Manual and edited time is marked: on a member's timesheet manual time has lines of its own
 ("(manual)") and a line that lost trimmed time is "(edited)"; on a team's timesheet each member's
 line says how much of it is manual and how much was trimmed. Activity is a share of tracked time
-only: manual time has no activity to measure."""
+only: manual time has no activity to measure.
+
+Idle time is marked too (`idle.py`): every line says how much of it is idle time the employee
+kept (counted, in the total) and, on a team's timesheet, how much idle time they discarded (not
+counted); a member's timesheet shows their discarded idle time in its total row, since it
+belongs to no project."""
 
 from __future__ import annotations
 
@@ -21,8 +26,9 @@ from worklens_server.companies.models import Member, Team
 from worklens_server.companies.selectors import get_managed_team_ids, get_visible_members
 from worklens_server.formatting import percent
 from worklens_server.timesheets.periods import Period
-from worklens_server.timesheets.selectors.counted import count_changes
-from worklens_server.tracking.models import EntryDayRollup, MemberDayRollup
+from worklens_server.timesheets.selectors.counted import ChangePiece, count_changes
+from worklens_server.timesheets.selectors.idle import discarded_idle_seconds, kept_idle_entry_ids
+from worklens_server.tracking.models import EntryDayRollup, MemberDayRollup, TimeEntry
 
 
 @dataclass
@@ -42,6 +48,10 @@ class Line:
     trimmed_seconds: int = 0
     #: "manual" or "edited" for a line of a member's timesheet made of, or changed by, changes.
     mark: str = ""
+    #: How much of the total is idle time the employee kept.
+    idle_kept_seconds: int = 0
+    #: Idle time the employee discarded (not in the total: it has no tracked time).
+    idle_discarded_seconds: int = 0
 
     @property
     def total(self) -> int:
@@ -71,6 +81,8 @@ class Line:
 class Timesheet:
     period: Period
     lines: list[Line]
+    #: Discarded idle time that is on no line (a member's own, which names no project).
+    discarded_off_lines: int = 0
 
     @property
     def rows(self) -> list[tuple[Line, list[int]]]:
@@ -110,6 +122,18 @@ class Timesheet:
         return bool(self.manual_seconds or self.trimmed_seconds)
 
     @property
+    def idle_kept_seconds(self) -> int:
+        return sum(line.idle_kept_seconds for line in self.lines)
+
+    @property
+    def idle_discarded_seconds(self) -> int:
+        return self.discarded_off_lines + sum(line.idle_discarded_seconds for line in self.lines)
+
+    @property
+    def has_idle(self) -> bool:
+        return bool(self.idle_kept_seconds or self.idle_discarded_seconds)
+
+    @property
     def activity_percent(self) -> int | None:
         return percent(self.active_seconds, self.tracked_seconds)
 
@@ -121,7 +145,7 @@ def get_member_timesheet(*, member: Member, period: Period) -> Timesheet:
     """`member`'s time by project and task per day (the caller decided they may see it)."""
     rows = (
         EntryDayRollup.objects.filter(member=member, day__gte=period.start, day__lte=period.end)
-        .values("day", "time_entry__project__name", "time_entry__task__name")
+        .values("day", "time_entry__project__name", "time_entry__task__name", "time_entry__idle")
         .annotate(tracked=Sum("tracked_seconds"), active=Sum("active_seconds"))
     )
     lines: dict[tuple[str, str, str], Line] = {}
@@ -134,7 +158,11 @@ def get_member_timesheet(*, member: Member, period: Period) -> Timesheet:
         line = line_of(row["time_entry__project__name"], row["time_entry__task__name"])
         line.add(row["day"], int(row["tracked"]))
         line.active_seconds += int(row["active"])
-    counted = count_changes(zones={member.pk: member.timezone}, start=period.start, end=period.end)
+        if row["time_entry__idle"] == TimeEntry.Idle.KEPT:
+            line.idle_kept_seconds += int(row["tracked"])
+    zones = {member.pk: member.timezone}
+    counted = count_changes(zones=zones, start=period.start, end=period.end)
+    kept = _kept_trimmed(counted.pieces)
     for piece in counted.pieces:
         if piece.mark == "edited":
             line = line_of(piece.project, piece.task)
@@ -142,6 +170,8 @@ def get_member_timesheet(*, member: Member, period: Period) -> Timesheet:
             line.active_seconds = max(0, line.active_seconds - piece.active_seconds)
             line.trimmed_seconds += piece.seconds
             line.mark = "edited"
+            if piece.entry_id in kept:
+                line.idle_kept_seconds = max(0, line.idle_kept_seconds - piece.seconds)
         else:
             line = line_of(piece.project, piece.task, "manual")
             line.add(piece.day, piece.seconds)
@@ -156,7 +186,15 @@ def get_member_timesheet(*, member: Member, period: Period) -> Timesheet:
             line.detail,
         ),
     )
-    return Timesheet(period=period, lines=ordered)
+    discarded = discarded_idle_seconds(zones=zones, start=period.start, end=period.end)
+    return Timesheet(period=period, lines=ordered, discarded_off_lines=discarded.get(member.pk, 0))
+
+
+def _kept_trimmed(pieces: Iterable[ChangePiece]) -> set[uuid.UUID]:
+    """The kept idle entries that approved trims took time from (usually none: one query only
+    when the period has trims)."""
+    trimmed = {p.entry_id for p in pieces if p.mark == "edited" and p.entry_id is not None}
+    return kept_idle_entry_ids(entry_ids=trimmed)
 
 
 def get_visible_team(*, viewer: Member, team_id: uuid.UUID) -> Team | None:
@@ -190,6 +228,21 @@ def _member_lines(members: Iterable[Member], period: Period) -> list[Line]:
         line = by_id[member_id]
         line.seconds[day] = int(tracked)
         line.active_seconds += int(active)
+    # Per kept entry, so the trims taken from kept idle time need no query of their own.
+    kept_rows = (
+        EntryDayRollup.objects.filter(
+            member_id__in=list(by_id),
+            day__gte=period.start,
+            day__lte=period.end,
+            time_entry__idle=TimeEntry.Idle.KEPT,
+        )
+        .values_list("member_id", "time_entry_id")
+        .annotate(tracked=Sum("tracked_seconds"))
+    )
+    kept: set[uuid.UUID] = set()
+    for member_id, entry_id, tracked in kept_rows:
+        by_id[member_id].idle_kept_seconds += int(tracked)
+        kept.add(entry_id)
     counted = count_changes(zones=zones, start=period.start, end=period.end)
     for (member_id, day), changes in counted.by_member_day().items():
         line = by_id[member_id]
@@ -197,6 +250,13 @@ def _member_lines(members: Iterable[Member], period: Period) -> list[Line]:
         line.active_seconds = max(0, line.active_seconds - changes.trimmed_active)
         line.manual_seconds += changes.manual
         line.trimmed_seconds += changes.trimmed
+    for piece in counted.pieces:
+        if piece.mark == "edited" and piece.entry_id in kept:
+            line = by_id[piece.member_id]
+            line.idle_kept_seconds = max(0, line.idle_kept_seconds - piece.seconds)
+    discarded = discarded_idle_seconds(zones=zones, start=period.start, end=period.end)
+    for member_id, seconds in discarded.items():
+        by_id[member_id].idle_discarded_seconds = seconds
     return sorted(by_id.values(), key=lambda line: (line.label.casefold(), line.detail))
 
 

@@ -1,15 +1,19 @@
 """Reads of submitted weeks: a member's week with its history, which weeks are locked, and the
-weeks waiting for a viewer's approval with their totals."""
+weeks waiting for a viewer's approval with their totals.
+
+A stored week holds the seven days from its `week_start`, whatever the company's first weekday is
+now: after the owner changes it, weeks submitted before keep their days. So what locks a day is
+read by date range (an approved week whose seven days hold it), never by matching the week's
+first day to the current setting, and a week page lists every stored week that overlaps it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from worklens_server.companies.models import Member, Team
 from worklens_server.companies.selectors import get_visible_members
@@ -19,7 +23,7 @@ from worklens_server.timesheets.models import (
     TimesheetWeek,
     WeekEvent,
 )
-from worklens_server.timesheets.periods import local_bounds, week_of
+from worklens_server.timesheets.periods import local_bounds
 from worklens_server.timesheets.selectors.changes import decidable_members
 from worklens_server.timesheets.selectors.counted import count_changes
 from worklens_server.tracking.models import MemberDayRollup
@@ -28,7 +32,7 @@ _EVENTS = Prefetch("events", queryset=WeekEvent.objects.select_related("by__user
 
 
 def get_week(*, member: Member, week_start: dt.date) -> TimesheetWeek | None:
-    """`member`'s week starting on Monday `week_start`, with its events; None until submitted."""
+    """`member`'s week starting on `week_start`, with its events; None until submitted."""
     return (
         TimesheetWeek.objects.filter(member=member, week_start=week_start)
         .prefetch_related(_EVENTS)
@@ -36,14 +40,27 @@ def get_week(*, member: Member, week_start: dt.date) -> TimesheetWeek | None:
     )
 
 
-def locked_week_starts(*, member: Member, week_starts: Collection[dt.date]) -> list[dt.date]:
-    """Which of the Mondays `week_starts` begin an approved, so locked, week of `member`."""
-    return sorted(
-        TimesheetWeek.objects.filter(
-            member=member,
-            week_start__in=list(week_starts),
-            status=TimesheetWeek.Status.APPROVED,
-        ).values_list("week_start", flat=True)
+def _overlapping(member: Member, first_day: dt.date, last_day: dt.date) -> QuerySet[TimesheetWeek]:
+    # A week holds its first day and the six after it: one range read on the unique index.
+    return TimesheetWeek.objects.filter(
+        member=member,
+        week_start__gt=first_day - dt.timedelta(days=7),
+        week_start__lte=last_day,
+    ).order_by("week_start")
+
+
+def list_weeks_overlapping(
+    *, member: Member, first_day: dt.date, last_day: dt.date
+) -> list[TimesheetWeek]:
+    """`member`'s stored weeks holding any of the days `first_day` to `last_day`, with their
+    events: more than one when the company's first weekday changed after some were submitted."""
+    return list(_overlapping(member, first_day, last_day).prefetch_related(_EVENTS))
+
+
+def locked_weeks(*, member: Member, first_day: dt.date, last_day: dt.date) -> list[TimesheetWeek]:
+    """`member`'s approved, so locked, weeks holding any of the days `first_day` to `last_day`."""
+    return list(
+        _overlapping(member, first_day, last_day).filter(status=TimesheetWeek.Status.APPROVED)
     )
 
 
@@ -110,6 +127,13 @@ def list_waiting_weeks(*, viewer: Member, team: Team | None = None) -> list[Wait
     }
     first_day = min(week.week_start for week in weeks)
     last_day = max(week.week_end for week in weeks)
+    # Each day counts in every waiting week of its member that holds it: two can overlap when
+    # the company's first weekday changed between their submissions.
+    weeks_of_day: dict[tuple[uuid.UUID, dt.date], list[dt.date]] = defaultdict(list)
+    for week in weeks:
+        for offset in range(7):
+            day = week.week_start + dt.timedelta(days=offset)
+            weeks_of_day[(week.member_id, day)].append(week.week_start)
     tracked: dict[tuple[uuid.UUID, dt.date], int] = defaultdict(int)
     in_weeks = Q()
     for week in weeks:
@@ -117,12 +141,14 @@ def list_waiting_weeks(*, viewer: Member, team: Team | None = None) -> list[Wait
     for member_id, day, seconds in MemberDayRollup.objects.filter(in_weeks).values_list(
         "member_id", "day", "tracked_seconds"
     ):
-        tracked[(member_id, week_of(day).start)] += int(seconds)
+        for week_start in weeks_of_day[(member_id, day)]:
+            tracked[(member_id, week_start)] += int(seconds)
     manual: dict[tuple[uuid.UUID, dt.date], int] = defaultdict(int)
     trimmed: dict[tuple[uuid.UUID, dt.date], int] = defaultdict(int)
     for piece in count_changes(zones=zones, start=first_day, end=last_day).pieces:
-        key = (piece.member_id, week_of(piece.day).start)
-        (manual if piece.mark == "manual" else trimmed)[key] += piece.seconds
+        for week_start in weeks_of_day.get((piece.member_id, piece.day), []):
+            key = (piece.member_id, week_start)
+            (manual if piece.mark == "manual" else trimmed)[key] += piece.seconds
     first = min(b[0] for b in bounds.values())
     after = max(b[1] for b in bounds.values())
     pending: dict[tuple[uuid.UUID, dt.date], int] = defaultdict(int)

@@ -30,11 +30,11 @@ from django.utils import timezone
 from worklens_server.companies.models import Member
 from worklens_server.projects.models import Project, Task
 from worklens_server.projects.selectors import usable_projects
+from worklens_server.timesheets.intervals import Interval, merged, minus
 from worklens_server.timesheets.models import MAX_CHANGE, TimeChange
-from worklens_server.timesheets.periods import moment_text, stretch_text, weeks_touched
+from worklens_server.timesheets.periods import local_days_of, moment_text, stretch_text
 from worklens_server.timesheets.selectors.changes import get_settings, may_decide
-from worklens_server.timesheets.selectors.counted import Interval, merged, minus
-from worklens_server.timesheets.selectors.weeks import locked_week_starts
+from worklens_server.timesheets.selectors.weeks import locked_weeks
 from worklens_server.timesheets.services import notices
 from worklens_server.timesheets.services.errors import NotPermitted, TimesheetRefused, WeekLocked
 from worklens_server.tracking.models import ActivitySlot, TimeEntry
@@ -71,13 +71,15 @@ def _check_stretch(start: dt.datetime, end: dt.datetime, now: dt.datetime, zone_
 
 
 def check_unlocked(member: Member, start: dt.datetime, end: dt.datetime) -> None:
-    """Refuses a stretch in an approved week of `member`."""
-    zone_name = member.timezone
-    locked = locked_week_starts(member=member, week_starts=weeks_touched(start, end, zone_name))
+    """Refuses a stretch in an approved week of `member`: any approved week holding one of the
+    stretch's local days, so a week approved before the company's first weekday changed still
+    locks its own seven days."""
+    first_day, last_day = local_days_of(start, end, member.timezone)
+    locked = locked_weeks(member=member, first_day=first_day, last_day=last_day)
     if locked:
         raise WeekLocked(
-            f"The week of {locked[0]:%a %d %b %Y} is approved and locked: nothing in it "
-            "changes until a manager or an owner reopens it."
+            f"The week of {locked[0].week_start:%a %d %b %Y} is approved and locked: nothing in "
+            "it changes until a manager or an owner reopens it."
         )
 
 

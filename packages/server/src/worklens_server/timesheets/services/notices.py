@@ -14,7 +14,7 @@ from worklens_server.companies.models import Member
 from worklens_server.formatting import clock
 from worklens_server.notifications.services import send_email
 from worklens_server.timesheets.models import TimeChange, TimesheetWeek, WeekEvent
-from worklens_server.timesheets.periods import stretch_text, week_of
+from worklens_server.timesheets.periods import stretch_text, week_from, week_of
 from worklens_server.tracking.local_days import zone
 
 WEEK_SUBMITTED = "week_submitted"
@@ -44,7 +44,8 @@ def approvers_of(member: Member) -> list[Member]:
 
 
 def _week_path(member: Member, day: dt.date) -> str:
-    period = week_of(day)
+    """The member's week page holding `day`, of the company's weeks today."""
+    period = week_of(day, starts_on=member.company.week_starts_on)
     return reverse("timesheets:member", kwargs={"member_id": member.pk}) + "?" + period.query
 
 
@@ -57,7 +58,7 @@ def week_submitted(*, week: TimesheetWeek) -> None:
             context={
                 "member": member.user.display_name,
                 "company": member.company.name,
-                "period": week_of(week.week_start).title,
+                "period": week_from(week.week_start).title,
                 "week_path": _week_path(member, week.week_start),
                 "approvals_path": reverse("timesheets:approvals"),
             },
@@ -74,7 +75,7 @@ def week_decided(*, week: TimesheetWeek, event: WeekEvent) -> None:
             "by": event.by.user.display_name if event.by else "",
             "comment": event.comment,
             "company": member.company.name,
-            "period": week_of(week.week_start).title,
+            "period": week_from(week.week_start).title,
             "week_path": _week_path(member, week.week_start),
         },
     )

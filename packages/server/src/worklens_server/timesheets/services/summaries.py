@@ -1,5 +1,6 @@
 """The weekly summary e-mail to owners and managers who asked for it: their team timesheet's
-figures (approved manual time included and said, trimmed time left out and said)."""
+figures (approved manual time included and said, trimmed time left out and said, idle time
+kept included and said, idle time discarded left out and said)."""
 
 from __future__ import annotations
 
@@ -19,16 +20,19 @@ from worklens_server.timesheets.selectors import get_team_timesheet
 WEEKLY_SUMMARY = "weekly_summary"
 
 
-def last_week(*, timezone_name: str, now: dt.datetime) -> Period:
-    """The week before the one `now` falls in, in the company's zone."""
-    return week_of(company_today(timezone_name=timezone_name, now=now) - dt.timedelta(days=7))
+def last_week(*, timezone_name: str, week_starts_on: int, now: dt.datetime) -> Period:
+    """The last whole week before `now`: the one before the week `now` falls in, in the
+    company's zone and of its weeks (Company.week_starts_on)."""
+    today = company_today(timezone_name=timezone_name, now=now)
+    return week_of(today - dt.timedelta(days=7), starts_on=week_starts_on)
 
 
 def send_weekly_summaries(
     *, week_of_day: dt.date | None = None, now: dt.datetime | None = None
 ) -> int:
-    """Queue the summary of a week (last week in each company's zone, unless `week_of_day`
-    names one) to every owner and manager who opted in; the figures are their team timesheet's
+    """Queue the summary of a week (each company's last whole week, of its own first weekday
+    and zone, unless `week_of_day` names a day of the week) to every owner and manager who
+    opted in; the figures are their team timesheet's
     (the same selector as the page). Returns how many were queued."""
     now = now or timezone.now()
     viewers = (
@@ -41,8 +45,11 @@ def send_weekly_summaries(
     )
     sent = 0
     for viewer in viewers:
-        zone = viewer.company.timezone
-        period = week_of(week_of_day) if week_of_day else last_week(timezone_name=zone, now=now)
+        zone, starts_on = viewer.company.timezone, viewer.company.week_starts_on
+        if week_of_day:
+            period = week_of(week_of_day, starts_on=starts_on)
+        else:
+            period = last_week(timezone_name=zone, week_starts_on=starts_on, now=now)
         sheet = get_team_timesheet(viewer=viewer, period=period)
         rows = [
             {
@@ -52,9 +59,13 @@ def send_weekly_summaries(
                 "activity": "" if line.activity_percent is None else f"{line.activity_percent} %",
                 "manual": clock(line.manual_seconds) if line.manual_seconds else "",
                 "trimmed": clock(line.trimmed_seconds) if line.trimmed_seconds else "",
+                "idle_kept": clock(line.idle_kept_seconds) if line.idle_kept_seconds else "",
+                "idle_discarded": (
+                    clock(line.idle_discarded_seconds) if line.idle_discarded_seconds else ""
+                ),
             }
             for line in sheet.lines
-            if line.total or line.trimmed_seconds
+            if line.total or line.trimmed_seconds or line.idle_discarded_seconds
         ]
         send_email(
             to=viewer.user.email,

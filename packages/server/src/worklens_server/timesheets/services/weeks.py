@@ -1,4 +1,5 @@
-"""Weekly approval: a member submits a week (Monday to Sunday of their own days, Member.timezone);
+"""Weekly approval: a member submits a week (seven of their own days, Member.timezone, from the
+company's first weekday, Company.week_starts_on);
 a manager of their team or an owner approves or rejects it; an approved week is locked (no new
 changes, no decisions on changes in it) until a manager or an owner reopens it. Every step is a
 WeekEvent with who, when and the comment, and the people it concerns get an e-mail.
@@ -7,6 +8,10 @@ Rules: a week can be submitted once it has begun, and again after a rejection or
 week is approved only when no change in it waits for a decision (the approver decides those
 first, so nothing stays pending in a locked week); a rejection says why (a comment is required);
 who decides is the same as for changes (changes.check_may_decide).
+
+A stored week keeps its seven days when the owner later changes the first weekday: it is decided
+and reopened as it was submitted, and its member submits the weeks of the new setting beside it
+(they may overlap it by a few days; a day is locked while any approved week holds it).
 """
 
 from __future__ import annotations
@@ -53,17 +58,17 @@ def _comment(comment: str) -> str:
 def submit_week(*, member: Member, day: dt.date, comment: str = "") -> TimesheetWeek:
     """`member` submits the week holding `day` for approval."""
     comment = _comment(comment)
-    monday = week_of(day).start
+    first_day = week_of(day, starts_on=member.company.week_starts_on).start
     today = company_today(timezone_name=member.timezone)
-    if monday > today:
+    if first_day > today:
         raise TimesheetRefused(
-            f"The week of {monday:%a %d %b %Y} has not begun; it can be submitted once it has."
+            f"The week of {first_day:%a %d %b %Y} has not begun; it can be submitted once it has."
         )
     now = timezone.now()
     Member.objects.select_for_update().filter(pk=member.pk).values_list("pk").first()
     week, created = TimesheetWeek.objects.get_or_create(
         member=member,
-        week_start=monday,
+        week_start=first_day,
         defaults={
             "company_id": member.company_id,
             "status": TimesheetWeek.Status.SUBMITTED,

@@ -30,7 +30,7 @@ from worklens_server.timesheets.forms import (
     WeekSubmitForm,
 )
 from worklens_server.timesheets.models import TimeChange
-from worklens_server.timesheets.periods import BadPeriod, week_of
+from worklens_server.timesheets.periods import BadPeriod, week_from, week_of
 from worklens_server.timesheets.selectors.changes import find_own_entry, find_visible_changes
 from worklens_server.timesheets.selectors.weeks import find_visible_week
 from worklens_server.timesheets.services.changes import (
@@ -54,7 +54,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 def _week_url(member: Member, day: dt.date) -> str:
     path = reverse("timesheets:member", kwargs={"member_id": member.pk})
-    return f"{path}?{week_of(day).query}"
+    return f"{path}?{week_of(day, starts_on=member.company.week_starts_on).query}"
 
 
 def _local_day(member: Member, moment: dt.datetime) -> dt.date:
@@ -260,6 +260,6 @@ def decide_a_week(request: HttpRequest, viewer: Member) -> HttpResponse:
     else:
         done = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}[action]
         name = week.member.user.display_name
-        period = week_of(week.week_start).title
+        period = week_from(week.week_start).title
         messages.success(request, f"The week of {period} of {name} is {done}.")
     return _back(request, _week_url(week.member, week.week_start))

@@ -4,6 +4,7 @@ among what they may see, read, render."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,7 +50,7 @@ from worklens_server.timesheets.selectors.changes import (
     list_entries,
     may_decide,
 )
-from worklens_server.timesheets.selectors.weeks import get_week
+from worklens_server.timesheets.selectors.weeks import get_week, list_weeks_overlapping
 from worklens_server.tracking.local_days import zone
 
 
@@ -62,8 +63,9 @@ def home(request: HttpRequest, viewer: Member) -> HttpResponse:
 
 
 def period_of(request: HttpRequest, viewer: Member) -> Period:
-    today = company_today(timezone_name=viewer.company.timezone, now=timezone.now())
-    return parse_period(request.GET, today=today)
+    company = viewer.company
+    today = company_today(timezone_name=company.timezone, now=timezone.now())
+    return parse_period(request.GET, today=today, week_starts_on=company.week_starts_on)
 
 
 def bad_period(request: HttpRequest, exc: BadPeriod) -> HttpResponse:
@@ -92,7 +94,11 @@ def member_page(
     zone_name = shown.timezone
     first, after = local_bounds(period.start, period.end, zone_name)
     own = viewer.pk == shown.pk
-    week = week_of(period.start)
+    week = week_of(period.start, starts_on=shown.company.week_starts_on)
+    # Every stored week holding a day shown: the week of the company's first weekday, and any
+    # submitted before the owner changed it (with their own seven days), so none is hidden.
+    stored = list_weeks_overlapping(member=shown, first_day=period.start, last_day=period.end)
+    this_week = next((w for w in stored if w.week_start == week.start), None)
     context = {
         "viewer": viewer,
         "member": shown,
@@ -101,7 +107,9 @@ def member_page(
         "own": own,
         "decides": may_decide(viewer=viewer, member=shown),
         "week_period": week,
-        "week": get_week(member=shown, week_start=week.start) if period.kind == "week" else None,
+        "week": this_week if period.kind == "week" else None,
+        "other_weeks": [w for w in stored if w is not this_week] if period.kind == "week" else [],
+        "locked_weeks": [w for w in stored if w.is_locked],
         "week_started": week.start <= company_today(timezone_name=zone_name),
         "needs_approval": get_settings(company_id=shown.company_id).changes_need_approval,
         "page_path": request.get_full_path(),
@@ -149,8 +157,9 @@ def member_export(
 
 
 def _approval_line(shown: Member, period: Period) -> str:
-    """For the PDF of an approved week: who approved it and when, instead of a line to sign."""
-    if period.kind != "week":
+    """For the PDF of an approved week: who approved it and when, instead of a line to sign. A
+    week submitted before the first weekday changed is downloaded as the range of its days."""
+    if period.length != dt.timedelta(days=7):
         return ""
     week = get_week(member=shown, week_start=period.start)
     if week is None or not week.is_locked:

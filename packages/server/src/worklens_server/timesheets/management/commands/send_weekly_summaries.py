@@ -1,5 +1,6 @@
-"""`worklens-server send_weekly_summaries`: last week's time to the owners and managers who opted
-in. Run it from cron every Monday morning (docs/operating.md)."""
+"""`worklens-server send_weekly_summaries`: each company's last whole week (of its own first
+weekday) to the owners and managers who opted in. Run it from cron once a week; on Monday
+morning every company's last week has ended, whichever day its weeks start (docs/operating.md)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--week",
             metavar="YYYY-MM-DD",
-            help="any day of the week to summarise (default: last week in each company's zone)",
+            help="any day of the week to summarise, in each company's weeks "
+            "(default: each company's last whole week, in its zone)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
