@@ -137,3 +137,18 @@ def test_scores_per_member_link_to_their_report(
     assert score == "0%"
     assert "unlabelled 100%" in parts
     assert f'href="/apps/members/{world.employee.pk}/' in page.content.decode()
+
+
+def test_weeks_start_on_the_companys_first_weekday(
+    api: Client, world: World, device: EnrolledDevice
+) -> None:
+    upload(api, device, at(dt.date(2026, 6, 14), 8), [(0, 600, "Code", None)])  # a Sunday
+    url = f"/apps/members/{world.employee.pk}/?period=week&date=2026-06-15"
+    client = signed_in(world.employee)
+    monday_week = client.get(url).content.decode()  # Monday 15 to Sunday 21 June
+    assert "15 Jun 2026 to 21 Jun 2026" in monday_week
+    assert "No app time recorded in this period." in monday_week
+    type(world.company).objects.filter(pk=world.company.pk).update(week_starts_on=6)
+    page = client.get(url).content.decode()
+    assert "14 Jun 2026 to 20 Jun 2026" in page
+    assert _apps(page)["Code"][0] == clock(600)

@@ -3,7 +3,8 @@ page's query (`?period=month&date=2026-06-01`, `?period=range&from=...&to=...`),
 controls as the timesheets (timesheets/periods.py) plus the month a productivity review needs.
 
 Days are each member's own local days (Member.timezone), as the day totals are kept, so a
-company spread over several zones is read with one range of dates. Weeks start on Monday.
+company spread over several zones is read with one range of dates. Weeks start on the company's
+first weekday, as the timesheets' do (Company.week_starts_on).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
 
-from worklens_server.timesheets.periods import MAX_RANGE_DAYS, BadPeriod
+from worklens_server.timesheets.periods import MAX_RANGE_DAYS, BadPeriod, week_of
 
 ReportKind = Literal["day", "week", "month", "range"]
 KINDS: tuple[ReportKind, ...] = ("day", "week", "month", "range")
@@ -84,7 +85,9 @@ def _date(params: Mapping[str, str], name: str, default: dt.date | None) -> dt.d
         raise BadPeriod(f"{name}: {value!r} is not a date of the form YYYY-MM-DD") from None
 
 
-def parse_report_period(params: Mapping[str, str], *, today: dt.date) -> ReportPeriod:
+def parse_report_period(
+    params: Mapping[str, str], *, today: dt.date, week_starts_on: int
+) -> ReportPeriod:
     kind = params.get("period") or "week"
     if kind not in KINDS:
         raise BadPeriod(f"period: {kind!r} is not one of day, week, month, range")
@@ -92,8 +95,8 @@ def parse_report_period(params: Mapping[str, str], *, today: dt.date) -> ReportP
     if kind == "day":
         return ReportPeriod("day", day, day)
     if kind == "week":
-        monday = day - dt.timedelta(days=day.weekday())
-        return ReportPeriod("week", monday, monday + dt.timedelta(days=6))
+        week = week_of(day, starts_on=week_starts_on)
+        return ReportPeriod("week", week.start, week.end)
     if kind == "month":
         return ReportPeriod("month", *_month_of(day))
     start, end = _date(params, "from", None), _date(params, "to", None)

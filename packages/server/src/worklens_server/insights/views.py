@@ -34,7 +34,9 @@ from worklens_server.timesheets.selectors import get_visible_team, list_visible_
 
 def _period(request: HttpRequest, viewer: Member) -> ReportPeriod:
     today = company_today(timezone_name=viewer.company.timezone, now=timezone.now())
-    return parse_report_period(request.GET, today=today)
+    return parse_report_period(
+        request.GET, today=today, week_starts_on=viewer.company.week_starts_on
+    )
 
 
 def _bad(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
