@@ -14,9 +14,11 @@ serve` on it and times, over HTTP with signed-in sessions, after a few warm-up r
 - `team_day_p95_ms`: "Team today" for the manager of one 50-person team;
 - `member_week_p95_ms`: one member's week timesheet, for the owner;
 - `team_month_timesheet_p95_ms`: one team's timesheet for the last whole month, for the owner;
+- `apps_report_month_p95_ms`: the apps and sites report of the whole company for the last whole
+  month, for the owner (apps and domains, and a score per member);
 - `month_csv_all_s`: the CSV of that month for all 1,000 members (median of 5 downloads).
 
-Targets on 2 cores: 150 ms, 150 ms, 500 ms and 3 s. It prints one JSON line with those keys
+Targets on 2 cores: 150 ms, 150 ms, 500 ms, 1 s and 3 s. It prints one JSON line with those keys
 and the sizes generated; progress goes to stderr.
 """
 
@@ -111,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             build(DATABASE_URL, sizes)
         else:
             log(f"using {DATABASE} as made before ({sizes.label})")
+            from django.core.management import call_command
+
+            # Tables added since it was made (their migrations fill them from the rows there).
+            call_command("migrate", "--no-input", verbosity=0)
         made = company()
         owner, manager = session_cookie(made.owner_email), session_cookie(made.manager_email)
         start, end = last_whole_month(today)
@@ -130,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"/timesheets/teams/{made.team_id}/?{month}",
                     owner,
                 ),
+                "apps_report_month_p95_ms": (f"/apps/everyone/?period=month&date={start}", owner),
             }
             result: dict[str, object] = {}
             for key, (path, cookie) in pages.items():

@@ -5,7 +5,7 @@ The people, teams, projects and devices are made with the server's own models (D
 process), so they follow the schema; the four big tables (time entries, slots, app spans and the
 day rollups ingest keeps) are streamed in with COPY, each row what ingest would have written for a
 working day: 09:00 to 17:00 UTC on weekdays, two time entries (a project before and after lunch),
-48 slots and 48 spans a day.
+48 slots and 48 spans a day, and the apps' day totals ingest keeps beside them.
 
 A database made before is used again when its recorded sizes match the ones asked for (the
 `bench_dashboard_made` table says what it holds); `--rebuild` makes it again.
@@ -168,6 +168,7 @@ def _rows(people: dict[str, Any], days: list[dt.date]) -> Iterator[tuple[str, st
         for day in days:
             start = dt.datetime.combine(day, WORK_STARTS, tzinfo=dt.UTC)
             day_tracked = day_active = day_keys = day_mouse = 0
+            day_apps: dict[tuple[str, str], int] = {}
             for half in range(2):
                 project, task = rng.choice(people["work"])
                 entry = new_id()
@@ -192,6 +193,7 @@ def _rows(people: dict[str, Any], days: list[dt.date]) -> Iterator[tuple[str, st
                         f"{keys}\t{mouse}\n",
                     )
                     app, site = rng.choice(APPS), rng.choice(SITES)
+                    day_apps[app, site] = day_apps.get((app, site), 0) + 600
                     yield (
                         "tracking_appspan",
                         f"{new_id()}\t{owner}\t{entry}\t{at.isoformat()}\t"
@@ -205,6 +207,11 @@ def _rows(people: dict[str, Any], days: list[dt.date]) -> Iterator[tuple[str, st
                 )
                 day_tracked += SLOTS_PER_HALF_DAY * 600
                 day_active += entry_active
+            for (app, site), seconds in sorted(day_apps.items()):
+                yield (
+                    "insights_appdaytotal",
+                    f"{company}\t{member}\t{day}\t{app}\t{site}\t{seconds}\n",
+                )
             yield (
                 "tracking_memberdayrollup",
                 f"{company}\t{member}\t{day}\t{day_tracked}\t{day_active}\t{day_keys}\t"
@@ -223,6 +230,9 @@ COLUMNS = {
     "active_seconds",
     "tracking_memberdayrollup": "company_id, member_id, day, tracked_seconds, active_seconds, "
     "keyboard_events, mouse_events",
+    # The apps' day totals ingest keeps (insights.AppDayTotal): every span is within one UTC
+    # day and its URL's domain is the site.
+    "insights_appdaytotal": "company_id, member_id, day, app, domain, seconds",
 }
 FLUSH_BYTES = 8 << 20
 

@@ -24,6 +24,7 @@ from worklens_server.companies.services import (
 )
 from worklens_server.devices.models import Device
 from worklens_server.devices.services import enroll_device, issue_enrollment_code
+from worklens_server.insights.models import AppLabel
 from worklens_server.invitations.models import Invitation
 from worklens_server.policies.models import Policy as PolicyRow
 from worklens_server.policies.models import PolicyChange, PolicyOverride
@@ -136,6 +137,10 @@ def target_ids(side: Side) -> dict[str, str]:
 
 #: What a request that `stores` may write: counted before and after it, inside its transaction.
 ROWS = {
+    # The company's labels of apps and domains, and the teams' overrides.
+    "labels": lambda: list(
+        AppLabel.objects.order_by("pk").values_list("team_id", "kind", "name", "productivity")
+    ),
     "policy": lambda: (
         PolicyOverride.objects.count(),
         PolicyChange.objects.count(),

@@ -82,6 +82,9 @@ OWN_TRIM = Obj(
     stores="timesheets",
 )
 
+#: A label of an app, set by the owner for the company or, with a team, as its override.
+APP_LABEL = {"kind": "app", "name": "Zoom", "productivity": "productive"}
+
 EXCLUDED_PREFIXES = (
     # allauth's own account pages (login, logout, password reset, e-mail management): they act on
     # the signed-in user only and are covered by allauth's own tests.
@@ -176,6 +179,27 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "account/delete/": SignedIn(),
     # Cancelling the company: its owners only.
     "company/cancel/": SignedIn(allowed=frozenset({"owner"})),
+    # Apps and sites: everyone starts at the report their role sees (own, or their people's).
+    "apps/": SignedIn(),
+    "apps/everyone/": SignedIn(OWNER_MANAGER),
+    "apps/teams/<uuid:team_id>/": Obj({"team_id": "team"}),
+    "apps/members/<uuid:member_id>/": Obj({"member_id": "member"}),
+    # Labels: the company's (owner), a team's overrides (the owner and the team's manager).
+    "apps/labels/": (
+        SignedIn(OWNER_MANAGER),
+        Obj({}, query={"team": "team"}, allowed=("owner_a", "manager_2_a")),
+    ),
+    "apps/labels/set/": (
+        SignedIn(OWNER, method="post", data=APP_LABEL),
+        Obj(
+            {},
+            method="post",
+            data=APP_LABEL,
+            ids={"team": "team"},
+            allowed=("owner_a", "manager_2_a"),
+            stores="labels",
+        ),
+    ),
     # Timesheets: everyone starts at the page their role sees (own week, or their people's).
     "timesheets/": SignedIn(),
     # The viewer's people by member and day, all of them or one team they may see.

@@ -140,6 +140,10 @@ def test_export_holds_everything_about_me_with_decrypted_screenshots(
             "https://example.com/docs",
             None,
         }
+        assert {(t["app"], t["domain"], t["seconds"]) for t in membership["app_day_totals"]} == {
+            ("Firefox", "example.com", 780),
+            ("Terminal", "", 300),
+        }
         assert membership["devices"][0]["hostname"] == "test-host"
         assert "token_hash" not in membership["devices"][0]
         assert [v["viewer"] for v in membership["screenshot_views_by_others"]] == ["Olga Owner"]

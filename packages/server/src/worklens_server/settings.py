@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "worklens_server.ingest",
     "worklens_server.reports",
     "worklens_server.timesheets",
+    "worklens_server.insights",
     "worklens_server.privacy",
     "worklens_server.invitations",
     "worklens_server.operations",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("worklens_server.accounts.urls")),
     path("", include("worklens_server.reports.urls")),
     path("", include("worklens_server.timesheets.urls")),
+    path("", include("worklens_server.insights.urls")),
     path("", include("worklens_server.privacy.urls")),
     path("", include("worklens_server.companies.people_urls")),
     path("", include("worklens_server.projects.urls")),

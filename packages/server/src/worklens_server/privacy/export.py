@@ -17,6 +17,7 @@ from worklens_server.accounts.models import User
 from worklens_server.alerts.models import Alert
 from worklens_server.companies.models import Member, TeamMembership
 from worklens_server.devices.models import Device
+from worklens_server.insights.models import AppDayTotal
 from worklens_server.privacy.models import ScreenshotAccess
 from worklens_server.timesheets.models import TimeChange, TimesheetWeek
 from worklens_server.tracking.blobs import read_image
@@ -89,6 +90,10 @@ def _member_record(member: Member) -> dict[str, Any]:
         "alerts": _rows(
             Alert.objects.filter(member=member).order_by("opened_at"),
             *("kind", "device_id", "detail", "opened_at", "closed_at"),
+        ),
+        "app_day_totals": _rows(
+            AppDayTotal.objects.filter(member=member).order_by("day", "app", "domain"),
+            *("day", "app", "domain", "seconds"),
         ),
         "time_changes": [
             {

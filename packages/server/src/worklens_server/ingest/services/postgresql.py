@@ -21,6 +21,7 @@ from django.utils import timezone
 from pydantic import TypeAdapter
 
 from worklens_server.devices.selectors import AuthenticatedDevice
+from worklens_server.ingest.services.app_days import add_app_day_totals
 from worklens_server.ingest.services.checks import check_time_entry_references
 from worklens_server.ingest.services.overlaps import Clipping
 from worklens_server.ingest.services.rows import (
@@ -143,11 +144,20 @@ def store_batch_postgresql(*, device: AuthenticatedDevice, batch: UploadBatch) -
             if spans_json is not None:
                 pg_cursor.execute(
                     _recordset_insert_sql(
-                        "tracking_appspan", owner_key, SPAN_COLUMNS, "ON CONFLICT (id) DO NOTHING"
+                        "tracking_appspan", owner_key, SPAN_COLUMNS, NEW_ROWS_ONLY
                     ),
                     [*owner_values, spans_json],
                 )
-                stored += pg_cursor.rowcount
+                inserted_spans = {row[0] for row in pg_cursor.fetchall()}
+                stored += len(inserted_spans)
+                add_app_day_totals(
+                    insert_rows,
+                    cursor,
+                    a,
+                    device=device,
+                    owner=owner,
+                    inserted=[s for s in batch.app_spans if s.id in inserted_spans],
+                )
         stored += finish_batch(
             insert_rows,
             cursor,

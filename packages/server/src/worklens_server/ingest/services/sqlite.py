@@ -26,6 +26,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from worklens_server.devices.selectors import AuthenticatedDevice
+from worklens_server.ingest.services.app_days import add_app_day_totals
 from worklens_server.ingest.services.checks import check_time_entry_references
 from worklens_server.ingest.services.overlaps import Clipping
 from worklens_server.ingest.services.rows import (
@@ -239,18 +240,28 @@ def store_batch_sqlite(*, device: AuthenticatedDevice, batch: UploadBatch) -> St
                 inserted_slots = [slot_by_key[key] for key in written]
                 stored += len(inserted_slots)
             if span_values:
-                stored += len(
+                inserted_spans = set(
                     _insert_values(
                         raw,
                         "tracking_appspan",
                         owner_values,
                         SPAN_COLUMNS,
                         span_values,
-                        "ON CONFLICT (id) DO NOTHING",
+                        NEW_ROWS_ONLY,
                     )
                 )
+                stored += len(inserted_spans)
         finally:
             raw.close()
+        if span_values:
+            add_app_day_totals(
+                insert_rows,
+                cursor,
+                a,
+                device=device,
+                owner=owner,
+                inserted=[s for s in batch.app_spans if s.id.hex in inserted_spans],
+            )
         stored += finish_batch(
             insert_rows,
             cursor,
