@@ -158,11 +158,15 @@ def test_bars_sit_where_the_rows_are(world: World, busy_day: dict[str, Any]) -> 
     slots = re.findall(
         r'<a class="tl-bar slot lvl-(\d)" style="left:([\d.]+)%;width:([\d.]+)%"', part
     )
-    # Three 10-minute slots and ten 1-minute ones, each at its local time (12:00 Berlin is half
-    # the day: 50 %), shaded by its activity (600/600, 300/600, 150/600, then none).
-    assert len(slots) == 3 + 10
-    assert slots[0] == ("4", "50.0", "0.694")
-    assert [shade for shade, _, _ in slots[:4]] == ["4", "2", "1", "0"]
+    # Three 10-minute slots, each at its local time (12:00 Berlin is half the day: 50 %), and
+    # the ten 1-minute ones of 12:40 drawn as one piece of ten minutes; each shaded by its
+    # activity (600/600, 300/600, 150/600, then none).
+    assert slots == [
+        ("4", "50.0", "0.694"),
+        ("2", "50.694", "0.694"),
+        ("1", "51.389", "0.694"),
+        ("0", "52.778", "0.694"),
+    ]
     assert len(re.findall(r'class="tl-mark', part)) == 2
     assert 'class="tl-bar idle-discarded" style="left:54.167%;width:1.736%"' in part
     assert 'class="tl-bar manual" style="left:62.5%;width:1.389%"' in part
@@ -203,7 +207,7 @@ def test_a_slot_opens_its_screenshots_apps_and_titles(
         {"start": "yesterday", "seconds": "600"},
         {"start": "2026-06-15T10:00:00", "seconds": "600"},
         {"start": "2026-06-15T10:00:00+00:00", "seconds": "0"},
-        {"start": "2026-06-15T10:00:00+00:00", "seconds": "3601"},
+        {"start": "2026-06-15T10:00:00+00:00", "seconds": "7201"},
     ],
 )
 def test_a_bad_slot_is_a_clear_400(world: World, query: dict[str, str]) -> None:

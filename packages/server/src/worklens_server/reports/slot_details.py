@@ -13,6 +13,8 @@ from worklens_server.formatting import clock, percent
 from worklens_server.tracking.models import ActivitySlot, AppSpan, Screenshot
 from worklens_wire.v1 import MAX_SLOT_SECONDS
 
+MAX_STRETCH_SECONDS = 2 * MAX_SLOT_SECONDS
+
 
 class BadStretch(ValueError):
     pass
@@ -57,7 +59,8 @@ class SlotDetails:
 
 
 def parse_stretch(start: str | None, seconds: str | None) -> tuple[dt.datetime, int]:
-    """`?start=` (an ISO time with its offset) and `?seconds=` (1 to an hour) of a slot link."""
+    """`?start=` (an ISO time with its offset) and `?seconds=` of a slot link: up to two hours
+    (the timeline opens the slots starting in ten minutes; the last may be an hour long)."""
     try:
         moment = dt.datetime.fromisoformat(start or "")
         length = int(seconds or "")
@@ -65,8 +68,8 @@ def parse_stretch(start: str | None, seconds: str | None) -> tuple[dt.datetime, 
         raise BadStretch("start: an ISO time with its offset; seconds: a whole number") from None
     if moment.tzinfo is None:
         raise BadStretch("start: the time needs its offset (e.g. +00:00)")
-    if not 0 < length <= MAX_SLOT_SECONDS:
-        raise BadStretch(f"seconds: from 1 to {MAX_SLOT_SECONDS}")
+    if not 0 < length <= MAX_STRETCH_SECONDS:
+        raise BadStretch(f"seconds: from 1 to {MAX_STRETCH_SECONDS}")
     return moment.astimezone(dt.UTC), length
 
 

@@ -30,6 +30,8 @@ LEVELS = 5
 #: Colours for apps, picked by a stable hash of the name so an app keeps its colour everywhere.
 APP_COLOURS = 8
 DAY = 24 * 3600
+#: The activity lane's pieces: slots are drawn (and opened) by the ten minutes they start in.
+BIN_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ class Bar:
     @property
     def style(self) -> str:
         return f"left:{self.left}%;width:{self.width}%"
+
+    @property
+    def span_seconds(self) -> int:
+        """From its start to its end (a piece of the activity lane may have gaps)."""
+        return int((self.ended_at - self.started_at).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -182,31 +189,54 @@ def _ticks_local(rows: DayRows, axis: Axis) -> list[Tick]:
     for hour in range(0, axis.seconds // 3600 + 1):
         moment = rows.start + dt.timedelta(hours=hour)
         left, _ = axis.place(moment, moment)
-        ticks.append(Tick(left, moment.astimezone(tz).strftime("%H:%M")))
+        label = moment.astimezone(tz).strftime("%H:%M") if hour % 2 == 0 else ""
+        ticks.append(Tick(left, label))
     return ticks
 
 
 def _ticks_hours(width: int) -> list[Tick]:
-    return [Tick(round(h * 360000 / width, 3), f"{h:02d}:00") for h in range(0, width // 3600 + 1)]
+    return [
+        Tick(round(h * 360000 / width, 3), f"{h:02d}:00" if h % 3 == 0 else "")
+        for h in range(0, width // 3600 + 1)
+    ]
 
 
-def _runs(slots: Sequence[DaySlot]) -> list[tuple[dt.datetime, dt.datetime, int, int]]:
-    """Adjacent slots of one shade merged: (start, end, seconds, active). A team's rows draw
-    these (a few dozen per member, not a hundred)."""
-    runs: list[tuple[dt.datetime, dt.datetime, int, int]] = []
-    for slot in sorted(slots, key=lambda s: s.started_at):
-        shade = level(slot.active_seconds, slot.seconds)
+#: (start, end, seconds, active seconds) of one drawn piece of the activity lane.
+Piece = tuple[dt.datetime, dt.datetime, int, int]
+
+
+def _bins(slots: Sequence[DaySlot], origin: dt.datetime) -> list[Piece]:
+    """The slots by BIN_SECONDS from the day's start (a slot goes where it starts): one piece
+    per bin, wide enough to select even when the policy's slots are a minute long, and never
+    more than a slot's details can answer."""
+    bins: dict[int, Piece] = {}
+    for slot in slots:
+        key = int((slot.started_at - origin).total_seconds()) // BIN_SECONDS
+        found = bins.get(key)
+        if found is None:
+            bins[key] = (slot.started_at, slot.ended_at, slot.seconds, slot.active_seconds)
+        else:
+            start, end, seconds, active = found
+            bins[key] = (
+                min(start, slot.started_at),
+                max(end, slot.ended_at),
+                seconds + slot.seconds,
+                active + slot.active_seconds,
+            )
+    return [bins[key] for key in sorted(bins)]
+
+
+def _runs(pieces: Sequence[Piece]) -> list[Piece]:
+    """Adjacent pieces of one shade merged. A team's rows draw these (a few dozen per member,
+    not a hundred)."""
+    runs: list[Piece] = []
+    for piece in pieces:
         if runs:
             start, end, seconds, active = runs[-1]
-            if end == slot.started_at and level(active, seconds) == shade:
-                runs[-1] = (
-                    start,
-                    slot.ended_at,
-                    seconds + slot.seconds,
-                    active + slot.active_seconds,
-                )
+            if end == piece[0] and level(active, seconds) == level(piece[3], piece[2]):
+                runs[-1] = (start, piece[1], seconds + piece[2], active + piece[3])
                 continue
-        runs.append((slot.started_at, slot.ended_at, slot.seconds, slot.active_seconds))
+        runs.append(piece)
     return runs
 
 
@@ -277,13 +307,8 @@ def build_row(rows: DayRows, axis: Axis, *, merge_slots: bool) -> TimelineRow:
                 title=_stretch(entry.started_at, end, tz, label),
             )
         )
-    if merge_slots:
-        slot_bars = [
-            (start, end, seconds, active) for start, end, seconds, active in _runs(rows.slots)
-        ]
-    else:
-        slot_bars = [(s.started_at, s.ended_at, s.seconds, s.active_seconds) for s in rows.slots]
-    for start, end, seconds, active in slot_bars:
+    pieces = _bins(rows.slots, rows.start)
+    for start, end, seconds, active in _runs(pieces) if merge_slots else pieces:
         share = percent(active, seconds)
         row.slots.append(
             Bar(
