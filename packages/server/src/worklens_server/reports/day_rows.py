@@ -120,19 +120,14 @@ def load_day_rows(
         ):
             if days[member_id].holds(started_at):
                 days[member_id].spans.append(DaySpan(started_at, ended_at, app, title))
-    for shot in Screenshot.objects.filter(
-        member_id__in=ids, taken_at__gte=first, taken_at__lt=after
-    ).order_by("taken_at", "monitor"):
-        if days[shot.member_id].holds(shot.taken_at):
-            days[shot.member_id].shots.append(
-                DayShot(
-                    shot.id,
-                    shot.taken_at,
-                    shot.monitor,
-                    shot.blurred,
-                    bool(shot.image),
-                    shot.skipped_reason,
-                )
+    for member_id, shot_id, taken_at, monitor, blurred, image, skipped in (
+        Screenshot.objects.filter(member_id__in=ids, taken_at__gte=first, taken_at__lt=after)
+        .order_by("taken_at", "monitor")
+        .values_list("member_id", "id", "taken_at", "monitor", "blurred", "image", "skipped_reason")
+    ):
+        if days[member_id].holds(taken_at):
+            days[member_id].shots.append(
+                DayShot(shot_id, taken_at, monitor, blurred, bool(image), skipped)
             )
     return days
 
