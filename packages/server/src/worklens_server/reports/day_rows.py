@@ -152,6 +152,10 @@ def _add_slots(
         )
     ):
         rows = days[member_id]
+        if started_at >= rows.start and started_at + dt.timedelta(seconds=length) <= rows.end:
+            # Nearly every slot: wholly on the day, nothing to share out.
+            rows.slots.append(DaySlot(entry_id, started_at, length, active, keyboard, mouse))
+            continue
         tz = zone(rows.member.timezone)
         for share_day, seconds, share_active, share_keyboard, share_mouse in day_shares(
             started_at, length, active, keyboard, mouse, tz

@@ -241,7 +241,8 @@ def _runs(pieces: Sequence[Piece]) -> list[Piece]:
 
 
 def _stretch(begin: dt.datetime, end: dt.datetime, tz: dt.tzinfo, label: str) -> str:
-    return f"{begin.astimezone(tz):%H:%M}\u2013{end.astimezone(tz):%H:%M} {label}"
+    lo, hi = begin.astimezone(tz), end.astimezone(tz)
+    return f"{lo.hour:02d}:{lo.minute:02d}\u2013{hi.hour:02d}:{hi.minute:02d} {label}"
 
 
 def build_row(rows: DayRows, axis: Axis, *, merge_slots: bool) -> TimelineRow:
