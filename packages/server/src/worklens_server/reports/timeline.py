@@ -196,7 +196,10 @@ def _ticks_local(rows: DayRows, axis: Axis) -> list[Tick]:
 
 def _ticks_hours(width: int) -> list[Tick]:
     return [
-        Tick(round(h * 360000 / width, 3), f"{h:02d}:00" if h % 3 == 0 else "")
+        # The closing mark is left unlabelled: its label would run into the totals' column.
+        Tick(
+            round(h * 360000 / width, 3), f"{h:02d}:00" if h % 3 == 0 and h < width // 3600 else ""
+        )
         for h in range(0, width // 3600 + 1)
     ]
 
