@@ -12,6 +12,7 @@ dashboard_data.py), migrated by the server's own `migrate`. Then it starts `work
 serve` on it and times, over HTTP with signed-in sessions, after a few warm-up requests:
 
 - `team_day_p95_ms`: "Team today" for the manager of one 50-person team;
+- `team_timeline_day_p95_ms`: that team's timeline of today, for its manager (target 300 ms);
 - `member_week_p95_ms`: one member's week timesheet, for the owner;
 - `team_month_timesheet_p95_ms`: one team's timesheet for the last whole month, for the owner;
 - `apps_report_month_p95_ms`: the apps and sites report of the whole company for the last whole
@@ -128,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             wait_for_http("worklens-server", f"http://127.0.0.1:{port}/cookies/", server, log_path)
             pages = {
                 "team_day_p95_ms": ("/team/today/", manager),
+                "team_timeline_day_p95_ms": (
+                    f"/team/timeline/?team={made.team_id}&day={today}",
+                    manager,
+                ),
                 "member_week_p95_ms": (
                     f"/timesheets/members/{made.member_id}/?period=week&date={today}",
                     owner,

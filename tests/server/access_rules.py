@@ -70,6 +70,8 @@ class Obj:
     ids: dict[str, str] = field(default_factory=dict)
     #: URL parameters that are not objects (a file format), with the value to use.
     fixed: dict[str, str] = field(default_factory=dict)
+    #: Query string parameters that are not objects (a time), with the value to use.
+    fixed_query: dict[str, str] = field(default_factory=dict)
 
 
 Rule = Public | DeviceToken | SignedIn | Obj
@@ -125,8 +127,9 @@ def role_of(member: Member) -> str:
 
 def check_object_rule(route: str, rule: Obj, a: Side, b: Side, ids: dict[str, str]) -> None:
     url = build_url(route, {param: ids[kind] for param, kind in rule.params.items()} | rule.fixed)
-    if rule.query:
-        url += "?" + urlencode({name: ids[kind] for name, kind in rule.query.items()})
+    if rule.query or rule.fixed_query:
+        query = {name: ids[kind] for name, kind in rule.query.items()} | rule.fixed_query
+        url += "?" + urlencode(query)
     data = _fill(rule.data, a, b) | {name: ids[kind] for name, kind in rule.ids.items()}
     methods = (rule.method, "get") if rule.also_get else (rule.method,)
     for (name, outsider), method in itertools.product(b.everyone.items(), methods):

@@ -64,6 +64,7 @@ from access_world import POLICY_FORM, Side, make_side, target_ids
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from server_testkit import device_info
+from tracked_day import START
 
 from worklens_server.devices.services import enroll_device, issue_enrollment_code, revoke_device
 from worklens_server.policies.services import update_policy
@@ -111,6 +112,15 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "api/v1/version": Public(),
     "": SignedIn(),
     "team/today/": SignedIn(),
+    # A day's timeline and screenshots of everyone the viewer sees, or of one team they may see.
+    "team/timeline/": (
+        SignedIn(),
+        Obj({}, query={"team": "team"}, allowed=("owner_a", "manager_2_a")),
+    ),
+    "team/gallery/": (
+        SignedIn(),
+        Obj({}, query={"team": "team"}, allowed=("owner_a", "manager_2_a")),
+    ),
     "members/": SignedIn(allowed=frozenset({"owner", "manager"})),
     "members/<uuid:member_id>/role/": Obj(
         {"member_id": "member"}, method="post", data={"role": "employee"}
@@ -169,6 +179,16 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     "cookies/": Public(),
     # One member's day (timesheet, screenshots, apps and URLs); ?day= picks the day.
     "members/<uuid:member_id>/activity/": Obj({"member_id": "member"}),
+    # What one slot of that day's timeline held (its screenshots, apps and titles).
+    "members/<uuid:member_id>/timeline/slot/": Obj(
+        {"member_id": "member"},
+        fixed_query={"start": START.isoformat(), "seconds": "600"},
+        allowed=("owner_a", "manager_2_a", "employee_2_a"),
+    ),
+    # One member's screenshots of a day, by hour (images through the audited views below).
+    "members/<uuid:member_id>/gallery/": Obj(
+        {"member_id": "member"}, allowed=("owner_a", "manager_2_a", "employee_2_a")
+    ),
     # A screenshot, decrypted; every look by someone else than its owner is audited.
     "screenshots/<uuid:screenshot_id>/": Obj({"screenshot_id": "screenshot"}),
     "screenshots/<uuid:screenshot_id>/thumbnail/": Obj({"screenshot_id": "screenshot"}),

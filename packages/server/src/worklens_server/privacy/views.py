@@ -34,6 +34,7 @@ from worklens_server.privacy.services import (
 )
 from worklens_server.reports.day_param import BadDay, parse_day
 from worklens_server.reports.member_day import get_member_day
+from worklens_server.reports.timeline import get_member_timeline
 
 
 def _user(request: HttpRequest) -> User:
@@ -84,6 +85,7 @@ def collected(request: HttpRequest) -> HttpResponse:
         except BadDay as exc:
             return render(request, "reports/bad_input.html", {"message": str(exc)}, status=400)
         context["member_day"] = get_member_day(member=member, day=day)
+        context["timeline"] = get_member_timeline(member=member, day=day)
         context["devices"] = member.devices.order_by("enrolled_at")
         # The policy that applies to them, where each setting comes from, and its history.
         state = get_policy_status(member_id=member.pk, company_id=member.company_id)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from worklens_server.companies.models import Member
+from worklens_server.companies.models import Member, Team
 from worklens_server.companies.selectors import get_visible_members
 from worklens_server.formatting import clock, percent
 from worklens_server.timesheets.selectors.counted import DayChanges, count_changes
@@ -131,3 +131,12 @@ def get_team_today(*, viewer: Member, now: dt.datetime | None = None) -> list[Te
             )
         )
     return rows
+
+
+def list_day_members(*, viewer: Member, team: Team | None) -> list[Member]:
+    """The members whose day a team page shows: everyone `viewer` may see, or of `team` (found
+    with timesheets' get_visible_team), by name."""
+    members = get_visible_members(viewer=viewer).select_related("user", "company")
+    if team is not None:
+        members = members.filter(team_memberships__team=team)
+    return list(members.order_by("user__full_name", "user__email"))
