@@ -13,6 +13,9 @@ the columns that were there before, so existing imports keep reading them where 
 Idle time is marked the same way, in two more columns after those: Idle kept (idle time the
 employee kept, tracked time included in the total) and Idle discarded (idle time they discarded,
 not counted).
+
+The PDF adds the hours per day as a bar chart under the table (`pdf_chart.py`), from the same day
+totals as its total row.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from worklens_server.formatting import clock
+from worklens_server.timesheets.pdf_chart import hours_per_day_drawing
 from worklens_server.timesheets.selectors import Timesheet
 
 SECONDS_PER_DAY = 86_400
@@ -191,6 +195,8 @@ def timesheet_pdf(sheet: Timesheet, heading: ExportHeading) -> bytes:
             ),
             Spacer(1, 6 * mm),
             table,
+            Spacer(1, 8 * mm),
+            hours_per_day_drawing(sheet, width=landscape(A4)[0] - 24 * mm),
             Spacer(1, 12 * mm),
             Paragraph(
                 heading.approval or "Approved by: ____________________   Date: ____________",
