@@ -13,7 +13,7 @@ or percent, never a rounded figure), and colours come from the stylesheet (class
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,8 +29,6 @@ LABEL_WIDTH = 200
 #: Margins of a column chart: room for the value above a bar and the label below it.
 TOP, BOTTOM, SIDE = 18, 34, 8
 
-_ids = itertools.count(1)
-
 
 @dataclass(frozen=True)
 class Bar:
@@ -43,13 +41,18 @@ class Bar:
     tone: str = ""
 
 
-def _chart_id(prefix: str) -> str:
-    # Two charts on one page need distinct ids for aria-labelledby; the order is enough.
-    return f"{prefix}-{next(_ids)}"
+def _chart_id(kind: str, title: str, description: str, bars: Sequence[Bar]) -> str:
+    """An id for aria-labelledby from what the chart shows: two charts of one page differ, and
+    the same figures draw the same markup on every page (the member day page and "What is
+    collected about me" must be identical)."""
+    content = repr((kind, title, description, [(bar.label, bar.value) for bar in bars]))
+    return f"{kind}-{hashlib.sha256(content.encode()).hexdigest()[:10]}"
 
 
-def _open(kind: str, title: str, description: str, height: int) -> tuple[str, str]:
-    chart_id = _chart_id(kind)
+def _open(
+    kind: str, title: str, description: str, height: int, bars: Sequence[Bar] = ()
+) -> tuple[str, str]:
+    chart_id = _chart_id(kind, title, description, bars)
     head = (
         f'<svg class="chart {kind}" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'preserveAspectRatio="xMinYMin meet" aria-labelledby="{chart_id}-t {chart_id}-d" '
@@ -100,7 +103,7 @@ def column_chart(
     figures = slot >= 44
     # Labels too: on a quarter's 92 days every few days is named; each bar keeps its data-label.
     every = max(1, math.ceil(20 / slot))
-    _, head = _open(kind, title, description, COLUMN_HEIGHT)
+    _, head = _open(kind, title, description, COLUMN_HEIGHT, bars)
     parts = [
         head,
         f'<line class="axis" x1="{SIDE}" x2="{WIDTH - SIDE}" y1="{TOP + plot_height}" '
@@ -138,7 +141,7 @@ def ranked_bars(
     top = max(max(bar.value for bar in bars), 1)
     height = len(bars) * ROW_HEIGHT + 2 * SIDE
     room = WIDTH - LABEL_WIDTH - 2 * SIDE - 90  # 90: the figure after the longest bar
-    _, head = _open(kind, title, description, height)
+    _, head = _open(kind, title, description, height, bars)
     parts = [head]
     for index, bar in enumerate(bars):
         y = SIDE + index * ROW_HEIGHT
