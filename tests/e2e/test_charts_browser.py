@@ -29,12 +29,22 @@ def _seconds(text: str) -> int:
 
 def _check_hours_per_day(page: Page) -> None:
     """The chart's bars hold the table's day totals, and something was counted."""
-    bars = page.locator("svg.hours-per-day rect.bar")
+    bars = page.locator("svg.hours-per-day rect.chart-bar")
     totals = page.locator("table.timesheet tfoot td.num")
     expect(bars).to_have_count(7)
     charted = [int(bars.nth(i).get_attribute("data-value") or "") for i in range(7)]
     assert charted == [_seconds(totals.nth(i).inner_text()) for i in range(7)]
     assert sum(charted) > 0
+    # As drawn: each bar's height on screen is in proportion to its figure (a page's CSS once
+    # sized every rect of class "bar" to 8 px, whatever its height attribute said).
+    drawn = [bars.nth(i).bounding_box() for i in range(7)]
+    tallest = max(range(7), key=lambda i: charted[i])
+    top = drawn[tallest]
+    assert top is not None
+    assert top["height"] > 50, top
+    for value, box in zip(charted, drawn, strict=True):
+        assert box is not None
+        assert abs(box["height"] - top["height"] * value / charted[tallest]) < 2, (value, box)
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -58,7 +68,7 @@ def test_the_charts_for_each_role(tmp_path: Path) -> None:
                 if role == "employee":
                     page.get_by_role("link", name="Timesheets").first.click()
                     page.goto(page.url.split("?")[0] + f"?{week}")
-                    expect(page.locator("svg.project-split rect.bar").first).to_be_visible()
+                    expect(page.locator("svg.project-split rect.chart-bar").first).to_be_visible()
                 else:
                     page.goto(f"{server.url}/timesheets/team/?{week}")
                 _check_hours_per_day(page)
@@ -68,9 +78,9 @@ def test_the_charts_for_each_role(tmp_path: Path) -> None:
                     page.locator("table.timesheet tbody tr th a").first.click()
                     member = page.url.split("/timesheets/members/")[1].split("/")[0]
                 page.goto(f"{server.url}/members/{member}/activity/?day={friday}")
-                expect(page.locator("svg.activity-per-hour rect.bar")).to_have_count(24)
+                expect(page.locator("svg.activity-per-hour rect.chart-bar")).to_have_count(24)
                 _shoot(page, f"member-day-{role}")
                 page.get_by_role("link", name="Apps & sites").click()
                 page.goto(page.url.split("?")[0] + f"?{week}")
-                expect(page.locator("svg.top-apps rect.bar").first).to_be_visible()
+                expect(page.locator("svg.top-apps rect.chart-bar").first).to_be_visible()
                 _shoot(page, f"apps-{role}")

@@ -55,4 +55,4 @@ def test_top_apps_and_sites_are_the_tables_lines_and_the_raw_spans(
         assert in_table[name] == clock(seconds) == clock(raw[name])
     assert {name for name, _ in apps} == {n for n, kind in kinds.items() if kind == "app"}
     terminal = next(chart(page, "top-apps").iter(f"{SVG}rect"))
-    assert terminal.attrib["class"] == "bar bar-productive"
+    assert terminal.attrib["class"] == "chart-bar chart-bar-productive"

@@ -63,7 +63,7 @@ def test_names_are_escaped_and_long_ones_cut_only_on_screen() -> None:
     svg = _parse(markup)
     assert bars(markup, "top-apps") == [(name, 3600), ("vim", 60)]
     first = next(svg.iter(f"{SVG}rect"))
-    assert first.attrib["class"] == "bar bar-productive"
+    assert first.attrib["class"] == "chart-bar chart-bar-productive"
     assert texts(svg)[0].endswith("…")
     assert len(texts(svg)[0]) == 30
     widths = [float(r.attrib["width"]) for r in svg.iter(f"{SVG}rect")]

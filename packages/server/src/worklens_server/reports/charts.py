@@ -64,7 +64,9 @@ def _open(
 
 
 def _bar_class(bar: Bar) -> str:
-    return f"bar bar-{escape(bar.tone)}" if bar.tone else "bar"
+    # Not "bar": that class is the progress bar of tables, whose CSS width and height would
+    # override an SVG rect's own (CSS geometry properties apply to SVG in browsers).
+    return f"chart-bar chart-bar-{escape(bar.tone)}" if bar.tone else "chart-bar"
 
 
 def _bar_rect(bar: Bar, x: float, y: float, width: float, height: float) -> str:
