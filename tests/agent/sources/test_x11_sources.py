@@ -46,13 +46,12 @@ def test_input_counter_counts_keys_and_mouse_as_integers_only(display: str) -> N
         _xdotool("type", "--delay", "10", "secret")
         _xdotool("mousemove", "10", "10", "mousemove", "500", "600", "click", "1")
         time.sleep(0.5)
-        keyboard, mouse = counter.take()
+        keyboard, mouse, timing = counter.take_with_timing()
         assert keyboard == 6  # one press per character; which key is never kept
         assert mouse >= 3
-        assert counter.take() == (0, 0)
-        timing = counter.take_timing()
         assert timing.keys.events == 6  # when, never which
         assert timing.pointer.events == mouse
+        assert counter.take() == (0, 0)
         # The counter holds integers and nothing else: no key, no text, no position (only its
         # low byte, to tell the next move), and timing statistics of numbers.
         state = {k: v for k, v in vars(counter).items() if k not in ("_lock", "_listeners")}

@@ -58,8 +58,9 @@ class InputActivitySource:
     def sample(self) -> ActivitySample:
         now = time.monotonic()
         elapsed, self._last = now - self._last, now
-        keyboard, mouse = self._counter.take() if self._counter else (0, 0)
-        timing = self._counter.take_timing() if self._counter else None
+        keyboard, mouse, timing = (
+            self._counter.take_with_timing() if self._counter else (0, 0, None)
+        )
         had_input = keyboard > 0 or mouse > 0
         if not had_input and self._idle is not None:
             try:

@@ -100,11 +100,14 @@ class InputCounter:
             self._mouse = 0
         return counts
 
-    def take_timing(self) -> InputTiming:
-        """The timing statistics of the input since the last call."""
+    def take_with_timing(self) -> tuple[int, int, InputTiming]:
+        """(keyboard events, mouse events, their timing statistics) since the last call."""
         with self._lock:
-            timing, self._timing = self._timing, InputTiming()
-        return timing
+            taken = (self._keyboard, self._mouse, self._timing)
+            self._keyboard = 0
+            self._mouse = 0
+            self._timing = InputTiming()
+        return taken
 
     def stop(self) -> None:
         for listener in self._listeners:
