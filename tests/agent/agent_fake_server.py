@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from worklens_wire.flags import ACCEPTS_FLAGS
 from worklens_wire.v1 import (
     ACCEPTS_HEADER,
     ACCEPTS_IDLE_MARKS,
@@ -80,6 +81,8 @@ class FakeServer:
     #: A server that stores idle marks says so on each batch answer; one that does not (older)
     #: refuses a time entry's `idle` field, as an unknown field, like the real older server.
     accepts_idle_marks: bool = False
+    #: The same for slots' `input_flags` and screenshots' `same_as_previous`.
+    accepts_flags: bool = False
 
     def device_puts(self) -> list[DeviceInfo]:
         return [
@@ -162,6 +165,9 @@ class FakeServer:
                         422,
                         b'{"detail": "time_entries[0].idle: Extra inputs are not permitted"}',
                     )
+                sent_slots = request.json().get("slots", [])
+                if not self.accepts_flags and any("input_flags" in s for s in sent_slots):
+                    return 422, b'{"detail": "slots[0].input_flags: Extra inputs"}'
                 batch = UploadBatch.model_validate_json(request.body)
                 ids = [
                     item.id
@@ -200,8 +206,11 @@ def _handler_for(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             )
             status, body = server.handle(request)
             self.send_response(status)
-            if server.accepts_idle_marks and self.path == "/api/v1/batches" and status == 200:
-                self.send_header(ACCEPTS_HEADER, ACCEPTS_IDLE_MARKS)
+            if self.path == "/api/v1/batches" and status == 200:
+                accepts = [ACCEPTS_IDLE_MARKS] if server.accepts_idle_marks else []
+                accepts += [ACCEPTS_FLAGS] if server.accepts_flags else []
+                if accepts:
+                    self.send_header(ACCEPTS_HEADER, ", ".join(accepts))
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -261,7 +261,7 @@ def test_macos_without_input_monitoring_reports_input_unavailable_and_keeps_idle
         quartz.idle = 0.0
         assert opened.activity.sample().had_input is True
         quartz.idle = 400.0
-        assert opened.activity.sample() == (0, 0, False)
+        assert opened.activity.sample()[:3] == (0, 0, False)
     finally:
         opened.close()
 

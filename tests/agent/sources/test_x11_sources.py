@@ -23,6 +23,7 @@ from worklens_agent.journal.store import Store
 from worklens_agent.settings import Key
 from worklens_agent.sources import X11ActivitySource, open_sources
 from worklens_agent.sources.idle_x11 import IdleMonitor
+from worklens_agent.sources.input_timing import InputTiming
 from worklens_agent.sources.input_x11 import InputCounter
 from worklens_wire.v1 import Policy
 
@@ -45,13 +46,21 @@ def test_input_counter_counts_keys_and_mouse_as_integers_only(display: str) -> N
         _xdotool("type", "--delay", "10", "secret")
         _xdotool("mousemove", "10", "10", "mousemove", "500", "600", "click", "1")
         time.sleep(0.5)
-        keyboard, mouse = counter.take()
+        keyboard, mouse, timing = counter.take_with_timing()
         assert keyboard == 6  # one press per character; which key is never kept
         assert mouse >= 3
+        assert timing.keys.events == 6  # when, never which
+        assert timing.pointer.events == mouse
         assert counter.take() == (0, 0)
-        # The counter holds integers and nothing else: no key, no text, no position.
+        # The counter holds integers and nothing else: no key, no text, no position (only its
+        # low byte, to tell the next move), and timing statistics of numbers.
         state = {k: v for k, v in vars(counter).items() if k not in ("_lock", "_listeners")}
-        assert state == {"_keyboard": 0, "_mouse": 0}
+        assert state == {
+            "_keyboard": 0,
+            "_mouse": 0,
+            "_timing": InputTiming(),
+            "_position_low": (500 % 256, 600 % 256),
+        }
     finally:
         counter.stop()
 

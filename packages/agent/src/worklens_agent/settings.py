@@ -45,6 +45,9 @@ class Key(enum.StrEnum):
     #: its latest answer did not (an older server, which refuses the field). Batches built while
     #: it is true carry idle marks and discarded idle stretches (journal/outbox.py).
     SERVER_ACCEPTS_IDLE_MARKS = "server_accepts_idle_marks"
+    #: The same for `WorkLens-Accepts: flags`: batches built while it is true carry slots' input
+    #: flags and screenshots' same_as_previous; otherwise they are left out (journal/outbox.py).
+    SERVER_ACCEPTS_FLAGS = "server_accepts_flags"
     #: Bound in bytes on the screenshot images waiting on the device
     #: (WORKLENS_SCREENSHOT_DISK_LIMIT_BYTES overrides it; 2 GiB when neither is set).
     SCREENSHOT_DISK_LIMIT = "screenshot_disk_limit_bytes"

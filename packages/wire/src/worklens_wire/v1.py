@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from worklens_wire.flags import InputFlag
+
 CONTRACT_VERSION: Literal["v1"] = "v1"
 
 #: Upper bound on items (time entries + slots + spans + screenshot records) in one batch.
@@ -255,6 +257,8 @@ class ActivitySlot(WireModel):
     active_seconds: int = Field(ge=0, le=MAX_SLOT_SECONDS)
     keyboard_events: int = Field(ge=0, le=1_000_000)
     mouse_events: int = Field(ge=0, le=10_000_000)
+    #: Input that looked synthetic (worklens_wire.flags); sent and omitted like `TimeEntry.idle`.
+    input_flags: list[InputFlag] | None = Field(default=None, max_length=2, exclude_if=_is_none)
 
     @model_validator(mode="after")
     def _active_within_length(self) -> ActivitySlot:
@@ -293,6 +297,8 @@ class ScreenshotRecord(WireModel):
     height: int = Field(default=0, ge=0, le=16384)
     blurred: bool = False
     skipped_reason: Literal["private_app", "disk_limit", "deleted_by_employee"] | None = None
+    #: Perceptual hash equal to the previous capture's (worklens_wire.flags); sent like idle.
+    same_as_previous: bool | None = Field(default=None, exclude_if=_is_none)
 
 
 class UploadBatch(WireModel):
@@ -357,9 +363,8 @@ def _check_nothing_under(discarded: set[uuid.UUID], batch: UploadBatch) -> None:
 #: agents, which refuse unknown fields, without it.
 ACCEPTS_HEADER = "WorkLens-Accepts"
 ACCEPTS_NOT_STORED = "not-stored"
-#: The same header on the server's answer to a batch: the server stores `TimeEntry.idle`. An
-#: agent sends idle marks only after a server said so (older servers refuse the field; older
-#: agents ignore response headers).
+#: The same header on the server's answer to a batch: the server stores `TimeEntry.idle`, so the
+#: agent may send it (older servers refuse the field; older agents ignore response headers).
 ACCEPTS_IDLE_MARKS = "idle-marks"
 
 

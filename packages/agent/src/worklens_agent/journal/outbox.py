@@ -69,6 +69,15 @@ IDLE_MARK_OF: dict[IdleDecision, IdleMark] = {
 }
 
 
+#: Optional fields an older server refuses: sent only once the server said it stores them.
+FLAG_FIELDS = ("input_flags", "same_as_previous")
+
+
+def drop_flags(payload: dict[str, object]) -> None:
+    for name in FLAG_FIELDS:
+        payload.pop(name, None)
+
+
 @dataclass(frozen=True)
 class PendingBatch:
     """A batch persisted before sending; `body` is re-sent byte for byte on every retry."""
@@ -139,7 +148,8 @@ class Outbox:
         (`Key.SERVER_ACCEPTS_IDLE_MARKS`) does a kept idle entry go with `idle="kept"` and a
         discarded idle stretch (its start and end, all the journal keeps of it) with
         `idle="discarded"`; otherwise kept idle time goes as plain tracked time, as before, and
-        discarded stretches stay out.
+        discarded stretches stay out. Flags (slots' input_flags, screenshots' same_as_previous)
+        likewise go only while `Key.SERVER_ACCEPTS_FLAGS` is true.
         """
         existing = self._oldest_pending()
         if existing is not None:
@@ -147,6 +157,7 @@ class Outbox:
         now = now or utcnow()
         with self.store.transaction() as conn:
             marks = get_in(conn, Key.SERVER_ACCEPTS_IDLE_MARKS) is True
+            flags = get_in(conn, Key.SERVER_ACCEPTS_FLAGS) is True
             rows = conn.execute(
                 "SELECT id, kind, payload, revision, (SELECT p.decision FROM idle_periods AS p "  # noqa: S608 (constant SQL)
                 "  WHERE kind = 'time_entry' AND p.idle_entry_id = i.id) AS idle_decision "
@@ -185,6 +196,8 @@ class Outbox:
                 payload = json.loads(row["payload"])
                 if marks and row["idle_decision"] is not None:
                     payload["idle"] = IDLE_MARK_OF[row["idle_decision"]]
+                if not flags:
+                    drop_flags(payload)
                 groups[field_of[row["kind"]]].append(payload)
             batch = UploadBatch.model_validate(
                 {"batch_id": batch_id, "device_id": device_id, "sent_at": now, **groups}

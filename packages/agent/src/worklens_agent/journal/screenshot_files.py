@@ -14,6 +14,7 @@ recording/screenshots.py's; this module keeps the files and rows consistent.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import sqlite3
@@ -24,8 +25,9 @@ from typing import Literal
 
 from worklens_agent.clock import from_text, to_text, utcnow
 from worklens_agent.journal.items import get_item, record_in, screenshot_record_in
-from worklens_agent.journal.outbox import IDLE_HELD_SQL
+from worklens_agent.journal.outbox import IDLE_HELD_SQL, drop_flags
 from worklens_agent.journal.store import Store
+from worklens_agent.settings import Key
 from worklens_wire.v1 import ScreenshotRecord
 
 log = logging.getLogger(__name__)
@@ -280,7 +282,11 @@ class ScreenshotFiles:
         item = get_item(self.store.conn, held.id)
         if item is None:
             raise LookupError(f"screenshot record {held.id} is missing from the journal")
-        return item.payload
+        if self.store.get(Key.SERVER_ACCEPTS_FLAGS) is True:
+            return item.payload
+        payload = json.loads(item.payload)
+        drop_flags(payload)  # an older server refuses the field
+        return json.dumps(payload)
 
     def mark_uploaded(self, held: HeldScreenshot, *, now: dt.datetime | None = None) -> None:
         """The server stored the image (and its record): ack the item, then delete the file."""

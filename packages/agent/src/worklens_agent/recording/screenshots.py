@@ -41,6 +41,7 @@ from worklens_agent.journal.screenshot_files import ScreenshotFiles
 from worklens_agent.journal.store import Store
 from worklens_agent.journal.tracking import current_entry
 from worklens_agent.recording.private_apps import is_private_app
+from worklens_agent.recording.screen_hash import same_screen, screen_hash
 from worklens_agent.recording.screenshot_encoding import encode_screenshot
 from worklens_agent.recording.screenshot_schedule import ScreenshotSchedule
 from worklens_agent.settings import (
@@ -118,6 +119,8 @@ class Screenshotter:
         self.clock = clock
         self.sleep = sleep
         self.notify = notify or (lambda message: log.info("%s", message))
+        #: Each monitor's last capture's hash (screen_hash.py), in memory only.
+        self._hashes: dict[int, int] = {}
 
     def _grab(self) -> Sequence[Image.Image | ScreenPixels]:
         # Opened for each capture and closed before encoding: between captures (ten minutes by
@@ -183,6 +186,7 @@ class Screenshotter:
         hold = screenshot_hold_seconds()
         recorded: list[ScreenshotRecord] = []
         for monitor, image in enumerate(images[:17]):
+            same = self._same_as_previous(monitor, image)
             encoded, encode = _timed(functools.partial(encode_screenshot, image, policy))
             # The grab is shared by every monitor; each image is charged its share.
             share = len(images)
@@ -200,6 +204,7 @@ class Screenshotter:
                 width=encoded.width,
                 height=encoded.height,
                 blurred=encoded.blurred,
+                same_as_previous=same,
             )
             self.files.add(
                 record,
@@ -217,6 +222,17 @@ class Screenshotter:
                 f"{int(hold // 60)} min: worklens-agent screenshots delete {recorded[0].id}"
             )
         return recorded
+
+    def _same_as_previous(self, monitor: int, image: Image.Image | ScreenPixels) -> bool | None:
+        """Whether the monitor shows what it showed at the previous capture (None: unknown)."""
+        try:
+            hashed = screen_hash(image)
+        except Exception:  # a flag is not worth a lost screenshot
+            log.exception("screen hash failed")
+            return None
+        previous = self._hashes.get(monitor)
+        self._hashes[monitor] = hashed
+        return None if previous is None else same_screen(previous, hashed)
 
 
 def screenshot_loop(

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from worklens_agent.clock import ONE_SECOND, slot_boundary, utcnow, whole_second
 from worklens_agent.journal.idle_periods import IdlePeriod, open_period, was_discarded
@@ -32,9 +32,11 @@ from worklens_agent.recording.idle import (
     idle_threshold_seconds,
     set_cleared_until,
 )
+from worklens_agent.recording.input_flags import input_flags
 from worklens_agent.recording.spans import SpanBuilder
 from worklens_agent.sources import NO_ACTIVITY, ActivitySample, ActivitySource
 from worklens_agent.sources.browser_tabs import LatestTabs
+from worklens_agent.sources.input_timing import InputTiming
 from worklens_agent.sources.window import WindowSource
 from worklens_wire import new_id
 from worklens_wire.v1 import ActivitySlot, AppSpan, Policy, TimeEntry
@@ -51,10 +53,13 @@ class _OpenSlot:
     active_seconds: int = 0
     keyboard_events: int = 0
     mouse_events: int = 0
+    timing: InputTiming = field(default_factory=InputTiming)
 
     def add(self, sample: ActivitySample) -> None:
         self.keyboard_events += sample.keyboard_events
         self.mouse_events += sample.mouse_events
+        if sample.timing is not None:
+            self.timing.merge(sample.timing)
         if sample.had_input:
             self.active_seconds += 1
 
@@ -257,6 +262,7 @@ class Tracker:
             active_seconds=min(slot.active_seconds, length),
             keyboard_events=min(slot.keyboard_events, 1_000_000),
             mouse_events=min(slot.mouse_events, 10_000_000),
+            input_flags=input_flags(slot.timing) or None,
         )
         with self.store.transaction() as conn:
             if was_discarded(conn, slot.entry_id):  # idle time the employee discarded

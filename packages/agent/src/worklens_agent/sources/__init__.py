@@ -58,14 +58,16 @@ class InputActivitySource:
     def sample(self) -> ActivitySample:
         now = time.monotonic()
         elapsed, self._last = now - self._last, now
-        keyboard, mouse = self._counter.take() if self._counter else (0, 0)
+        keyboard, mouse, timing = (
+            self._counter.take_with_timing() if self._counter else (0, 0, None)
+        )
         had_input = keyboard > 0 or mouse > 0
         if not had_input and self._idle is not None:
             try:
                 had_input = self._idle.idle_seconds() < elapsed
             except Exception:  # one failed poll is logged; the next goes on
                 log.exception("idle poll failed")
-        return ActivitySample(keyboard, mouse, had_input)
+        return ActivitySample(keyboard, mouse, had_input, timing)
 
     def close(self) -> None:
         if self._counter is not None:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import time
 from typing import NamedTuple, Protocol
 
+from worklens_agent.sources.input_timing import InputTiming
+
 
 class ActivitySample(NamedTuple):
-    """Activity since the previous sample. Counts only: never which key or where."""
+    """Activity since the previous sample. Counts only: never which key or where; `timing`
+    holds when the events happened and how far the pointer moved (input_timing.py)."""
 
     keyboard_events: int
     mouse_events: int
     had_input: bool
+    timing: InputTiming | None = None
 
 
 NO_ACTIVITY = ActivitySample(keyboard_events=0, mouse_events=0, had_input=False)

@@ -1,8 +1,10 @@
 """Keyboard and mouse event *counts* on X11, through pynput's RECORD-based listeners.
 
-Privacy: all the callbacks do is add one to an integer. On X11 a key press is counted from the
-event's type alone: its key is never decoded (see `_key_press_listener`); elsewhere pynput hands
-the callback a key, which it drops.
+Privacy: all the callbacks do is add one to an integer and note the moment (input_timing.py);
+a pointer move also notes how far it moved since the previous one (from the position's low
+byte: the counter never holds where the pointer is).
+On X11 a key press is counted from the event's type alone: its key is never decoded (see
+`_key_press_listener`); elsewhere pynput hands the callback a key, which it drops.
 pynput connects to the display when imported (and raises without one), so it is imported only
 inside `InputCounter.start`, never at module import.
 
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from worklens_agent.desktop.xlib_errors import skip_misregistered_extensions
+from worklens_agent.sources.input_timing import CLICK, InputTiming
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,8 @@ class InputCounter:
         self._lock = threading.Lock()
         self._keyboard = 0
         self._mouse = 0
+        self._timing = InputTiming()
+        self._position_low: tuple[int, int] | None = None
         self._listeners: list[Any] = []
 
     def start(self) -> None:
@@ -46,7 +51,7 @@ class InputCounter:
         listeners: list[Any] = [
             _key_press_listener(self._on_key),
             mouse_listener(
-                on_move=self._on_mouse, on_click=self._on_mouse, on_scroll=self._on_mouse
+                on_move=self._on_move, on_click=self._on_mouse, on_scroll=self._on_mouse
             ),
         ]
         for listener in listeners:
@@ -62,12 +67,30 @@ class InputCounter:
 
     # The callbacks take *args so that no parameter ever names the key or the pointer position.
     def _on_key(self, *_ignored: object) -> None:
+        moment = time.monotonic()
         with self._lock:
             self._keyboard += 1
+            self._timing.key(moment)
 
     def _on_mouse(self, *_ignored: object) -> None:
+        moment = time.monotonic()
         with self._lock:
             self._mouse += 1
+            self._timing.pointer_event(moment, CLICK)
+
+    def _on_move(self, *where: Any) -> None:
+        """Only the move since the previous event is kept, from the position's low byte (modulo
+        256 on each axis): enough for a jiggler's pixel, and the counter never knows where the
+        pointer is."""
+        moment = time.monotonic()
+        low = (int(where[0]) % 256, int(where[1]) % 256) if len(where) >= 2 else None
+        with self._lock:
+            self._mouse += 1
+            previous, self._position_low = self._position_low, low
+            vector = None
+            if previous is not None and low is not None:
+                vector = (_signed_byte(low[0] - previous[0]), _signed_byte(low[1] - previous[1]))
+            self._timing.pointer_event(moment, vector)
 
     def take(self) -> tuple[int, int]:
         """(keyboard events, mouse events) since the last call."""
@@ -77,6 +100,15 @@ class InputCounter:
             self._mouse = 0
         return counts
 
+    def take_with_timing(self) -> tuple[int, int, InputTiming]:
+        """(keyboard events, mouse events, their timing statistics) since the last call."""
+        with self._lock:
+            taken = (self._keyboard, self._mouse, self._timing)
+            self._keyboard = 0
+            self._mouse = 0
+            self._timing = InputTiming()
+        return taken
+
     def stop(self) -> None:
         for listener in self._listeners:
             listener.stop()
@@ -85,6 +117,11 @@ class InputCounter:
         for listener in self._listeners:
             listener.join(timeout=1.0)
         self._listeners = []
+
+
+def _signed_byte(difference: int) -> int:
+    """A difference of two low bytes as a move of -128..127 pixels."""
+    return (difference + 128) % 256 - 128
 
 
 def _signalling_recording(listener_class: Any) -> Any:

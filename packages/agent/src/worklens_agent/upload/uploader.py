@@ -31,6 +31,7 @@ from worklens_agent.journal.screenshot_files import HeldScreenshot, ScreenshotFi
 from worklens_agent.journal.store import Store
 from worklens_agent.settings import Key, backoff_max_seconds
 from worklens_agent.upload.client import AgentApi, ApiError
+from worklens_wire.flags import ACCEPTS_FLAGS
 from worklens_wire.v1 import ACCEPTS_IDLE_MARKS
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,10 @@ class Uploader:
         if self.store.get(Key.SERVER_ACCEPTS_IDLE_MARKS) != accepts_marks:
             self.store.set(Key.SERVER_ACCEPTS_IDLE_MARKS, accepts_marks)
             log.info("server accepts idle marks: %s", accepts_marks)
+        accepts_flags = ACCEPTS_FLAGS in answer.accepts
+        if self.store.get(Key.SERVER_ACCEPTS_FLAGS) != accepts_flags:
+            self.store.set(Key.SERVER_ACCEPTS_FLAGS, accepts_flags)
+            log.info("server accepts flags: %s", accepts_flags)
         message = (
             f"batch {batch.batch_id}: {ack.received} items received, {ack.stored} stored, "
             f"{ack.duplicates} duplicates"

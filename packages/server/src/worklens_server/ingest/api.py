@@ -24,6 +24,7 @@ from worklens_server.ingest.services.batches import store_batch
 from worklens_server.ingest.services.screenshots import store_screenshot
 from worklens_server.policies.selectors import get_effective_policy
 from worklens_server.projects.selectors import list_member_projects
+from worklens_wire.flags import ACCEPTS_FLAGS
 from worklens_wire.v1 import (
     ACCEPTS_HEADER,
     ACCEPTS_IDLE_MARKS,
@@ -147,8 +148,8 @@ def upload_batch(request: HttpRequest) -> HttpResponse:
         else {"not_stored"}
     )
     response = HttpResponse(ack.model_dump_json(exclude=exclude), content_type="application/json")
-    # Tells newer agents they may send idle marks; older agents ignore response headers.
-    response[ACCEPTS_HEADER] = ACCEPTS_IDLE_MARKS
+    # Tells newer agents they may send idle marks and flags; older agents ignore the header.
+    response[ACCEPTS_HEADER] = f"{ACCEPTS_IDLE_MARKS}, {ACCEPTS_FLAGS}"
     return response
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
@@ -39,6 +40,8 @@ class DaySlot:
     active_seconds: int
     keyboard_events: int
     mouse_events: int
+    #: The agent's input flags as stored (JSON), None when it raised none.
+    input_flags: list[Any] | None = None
 
     @property
     def ended_at(self) -> dt.datetime:
@@ -72,6 +75,7 @@ class DayShot:
     blurred: bool
     has_image: bool
     skipped_reason: str
+    same_as_previous: bool | None = None
 
 
 @dataclass
@@ -120,14 +124,23 @@ def load_day_rows(
         ):
             if days[member_id].holds(started_at):
                 days[member_id].spans.append(DaySpan(started_at, ended_at, app, title))
-    for member_id, shot_id, taken_at, monitor, blurred, image, skipped in (
+    for member_id, shot_id, taken_at, monitor, blurred, image, skipped, same in (
         Screenshot.objects.filter(member_id__in=ids, taken_at__gte=first, taken_at__lt=after)
         .order_by("taken_at", "monitor")
-        .values_list("member_id", "id", "taken_at", "monitor", "blurred", "image", "skipped_reason")
+        .values_list(
+            "member_id",
+            "id",
+            "taken_at",
+            "monitor",
+            "blurred",
+            "image",
+            "skipped_reason",
+            "same_as_previous",
+        )
     ):
         if days[member_id].holds(taken_at):
             days[member_id].shots.append(
-                DayShot(shot_id, taken_at, monitor, blurred, bool(image), skipped)
+                DayShot(shot_id, taken_at, monitor, blurred, bool(image), skipped, same)
             )
     return days
 
@@ -136,7 +149,7 @@ def _add_slots(
     days: dict[uuid.UUID, DayRows], ids: list[uuid.UUID], first: dt.datetime, after: dt.datetime
 ) -> None:
     earliest = first - dt.timedelta(seconds=MAX_SLOT_SECONDS)
-    for member_id, entry_id, started_at, length, active, keyboard, mouse in (
+    for member_id, entry_id, started_at, length, active, keyboard, mouse, flags in (
         ActivitySlot.objects.filter(
             member_id__in=ids, started_at__gte=earliest, started_at__lt=after
         )
@@ -149,12 +162,13 @@ def _add_slots(
             "active_seconds",
             "keyboard_events",
             "mouse_events",
+            "input_flags",
         )
     ):
         rows = days[member_id]
         if started_at >= rows.start and started_at + dt.timedelta(seconds=length) <= rows.end:
             # Nearly every slot: wholly on the day, nothing to share out.
-            rows.slots.append(DaySlot(entry_id, started_at, length, active, keyboard, mouse))
+            rows.slots.append(DaySlot(entry_id, started_at, length, active, keyboard, mouse, flags))
             continue
         tz = zone(rows.member.timezone)
         for share_day, seconds, share_active, share_keyboard, share_mouse in day_shares(
@@ -169,6 +183,7 @@ def _add_slots(
                         share_active,
                         share_keyboard,
                         share_mouse,
+                        flags,
                     )
                 )
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from worklens_server.companies.models import Member
 from worklens_server.formatting import percent
 from worklens_server.reports.day_rows import DayRows, load_day_rows
+from worklens_server.reports.flags import SAME_SCREEN, input_flag_words
 from worklens_server.reports.timeline import app_colour
 from worklens_server.tracking.local_days import zone
 
@@ -42,6 +43,8 @@ class GalleryShot:
     skipped_reason: str
     activity_percent: int | None
     app: str | None
+    #: The agent's flags on the screenshot and its slot, in words (reports/flags.py).
+    flags: tuple[str, ...] = ()
 
     @property
     def app_colour(self) -> int:
@@ -93,9 +96,11 @@ def _shots(rows: DayRows) -> list[tuple[int, GalleryShot]]:
     found = []
     for shot in rows.shots:
         activity = app = None
+        flags: tuple[str, ...] = (SAME_SCREEN,) if shot.same_as_previous else ()
         at = bisect.bisect_right(slot_starts, shot.taken_at) - 1
         if at >= 0 and shot.taken_at < slots[at].ended_at:
             activity = percent(slots[at].active_seconds, slots[at].seconds)
+            flags += input_flag_words(slots[at].input_flags)
         at = bisect.bisect_right(span_starts, shot.taken_at) - 1
         if at >= 0 and shot.taken_at < rows.spans[at].ended_at:
             app = rows.spans[at].app
@@ -114,6 +119,7 @@ def _shots(rows: DayRows) -> list[tuple[int, GalleryShot]]:
                     skipped_reason=shot.skipped_reason,
                     activity_percent=activity,
                     app=app,
+                    flags=flags,
                 ),
             )
         )

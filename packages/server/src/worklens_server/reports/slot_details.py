@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from worklens_server.companies.models import Member
 from worklens_server.formatting import clock, percent
+from worklens_server.reports.flags import SAME_SCREEN, input_flag_words
 from worklens_server.tracking.models import ActivitySlot, AppSpan, Screenshot
 from worklens_wire.v1 import MAX_SLOT_SECONDS
 
@@ -38,6 +39,11 @@ class Shot:
     blurred: bool
     has_image: bool
     skipped_reason: str
+    same_as_previous: bool | None = None
+
+    @property
+    def flag_words(self) -> str:
+        return SAME_SCREEN if self.same_as_previous else ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class SlotDetails:
     shots: list[Shot]
     apps: list[Usage]
     titles: list[Usage]
+    #: What the agent flagged in the slots of the stretch, in words (reports/flags.py).
+    flags: tuple[str, ...] = ()
 
     @property
     def activity_percent(self) -> int | None:
@@ -84,11 +92,19 @@ def get_slot_details(*, member: Member, started_at: dt.datetime, seconds: int) -
         started_at__gte=started_at - dt.timedelta(seconds=MAX_SLOT_SECONDS),
         started_at__lt=ended_at,
     ).values_list(
-        "started_at", "length_seconds", "active_seconds", "keyboard_events", "mouse_events"
+        "started_at",
+        "length_seconds",
+        "active_seconds",
+        "keyboard_events",
+        "mouse_events",
+        "input_flags",
     )
     active = keyboard = mouse = 0
-    for slot_start, length, slot_active, slot_keyboard, slot_mouse in slots:
+    flags: list[str] = []
+    for slot_start, length, slot_active, slot_keyboard, slot_mouse, slot_flags in slots:
         part = _overlap(slot_start, slot_start + dt.timedelta(seconds=length), started_at, ended_at)
+        if part:
+            flags += input_flag_words(slot_flags)
         if part and length:  # a slot's counts in proportion to its part, as days share them
             active += slot_active * part // length
             keyboard += slot_keyboard * part // length
@@ -108,7 +124,14 @@ def get_slot_details(*, member: Member, started_at: dt.datetime, seconds: int) -
             if title:
                 titles[(app, title)] = titles.get((app, title), 0) + part
     shots = [
-        Shot(shot.id, shot.taken_at, shot.blurred, bool(shot.image), shot.skipped_reason)
+        Shot(
+            shot.id,
+            shot.taken_at,
+            shot.blurred,
+            bool(shot.image),
+            shot.skipped_reason,
+            shot.same_as_previous,
+        )
         for shot in Screenshot.objects.filter(
             member=member, taken_at__gte=started_at, taken_at__lt=ended_at
         ).order_by("taken_at", "monitor")
@@ -129,4 +152,5 @@ def get_slot_details(*, member: Member, started_at: dt.datetime, seconds: int) -
             (Usage(app, title, s) for (app, title), s in titles.items()),
             key=lambda u: (-u.seconds, u.app, u.title),
         ),
+        flags=tuple(flags),
     )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from worklens_server.companies.models import Member
 from worklens_server.formatting import clock, percent
 from worklens_server.reports.day_rows import DayRows, DaySlot, load_day_rows
+from worklens_server.reports.flags import WHAT_A_FLAG_IS, FlagNote, day_flag_notes
 from worklens_server.tracking.local_days import zone
 
 #: Activity shades: a slot's active share in fifths (0: under 20 %, 4: 80 % and more).
@@ -87,6 +88,7 @@ class Mark:
     blurred: bool
     has_image: bool
     skipped_reason: str
+    same_as_previous: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -107,12 +109,16 @@ class TimelineRow:
     changes: list[Bar] = field(default_factory=list)
     apps: list[Bar] = field(default_factory=list)
     shots: list[Mark] = field(default_factory=list)
+    #: The agent's flags of the day, by time (reports/flags.py).
+    flags: list[FlagNote] = field(default_factory=list)
     tracked_seconds: int = 0
     active_seconds: int = 0
     manual_seconds: int = 0
     trimmed_seconds: int = 0
     idle_kept_seconds: int = 0
     idle_discarded_seconds: int = 0
+
+    flags_explained = WHAT_A_FLAG_IS
 
     @property
     def activity_percent(self) -> int | None:
@@ -343,8 +349,17 @@ def build_row(rows: DayRows, axis: Axis, *, merge_slots: bool) -> TimelineRow:
     for shot in rows.shots:
         left, _ = axis.place(shot.taken_at, shot.taken_at)
         row.shots.append(
-            Mark(shot.id, left, shot.taken_at, shot.blurred, shot.has_image, shot.skipped_reason)
+            Mark(
+                shot.id,
+                left,
+                shot.taken_at,
+                shot.blurred,
+                shot.has_image,
+                shot.skipped_reason,
+                shot.same_as_previous,
+            )
         )
+    row.flags = day_flag_notes(rows)
     return row
 
 

@@ -78,6 +78,9 @@ class ActivitySlot(models.Model):
     active_seconds = models.PositiveIntegerField()
     keyboard_events = models.PositiveIntegerField()
     mouse_events = models.PositiveIntegerField()
+    #: The agent's flags on input that looked synthetic, with the statistics that triggered them:
+    #: a list of worklens_wire.flags.InputFlag as JSON; null when none (or an older agent).
+    input_flags = models.JSONField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["member", "started_at"], name="slot_member_start")]
@@ -135,6 +138,9 @@ class Screenshot(models.Model):
     height = models.PositiveIntegerField(default=0)
     blurred = models.BooleanField(default=False)
     skipped_reason = models.CharField(max_length=32, blank=True)
+    #: The agent found the screen identical to its previous capture (perceptual hash); null when
+    #: it could not tell (first capture, an older agent).
+    same_as_previous = models.BooleanField(null=True, blank=True)
     #: Storage name of the Fernet-encrypted image; empty until the image is uploaded.
     image = models.CharField(max_length=255, blank=True)
     image_format = models.CharField(max_length=8, blank=True)

@@ -3,9 +3,9 @@
 An unmodified agent collects nothing the policy switches off; this holds the server to the policy
 for every agent: an old one that has not fetched the latest policy yet, or one changed by hand.
 Titles and URLs are dropped from app spans, spans are left out when applications are off,
-activity counts are zeroed when activity is off, and screenshot records are left out when
-screenshots are off. The rest of the batch is stored, and the answer says what was not
-(`BatchAck.not_stored`). Screenshot images are refused at upload (screenshots.py).
+activity counts are zeroed (and input flags dropped) when activity is off, and screenshot records
+are left out when screenshots are off. The rest of the batch is stored, and the answer says what
+was not (`BatchAck.not_stored`). Screenshot images are refused at upload (screenshots.py).
 """
 
 from __future__ import annotations
@@ -33,11 +33,21 @@ def filter_by_policy(batch: UploadBatch, policy: Policy) -> Filtered:
     left_out = 0
     if not policy.capture_activity:
         counted = [
-            s for s in batch.slots if s.active_seconds or s.keyboard_events or s.mouse_events
+            s
+            for s in batch.slots
+            if s.active_seconds or s.keyboard_events or s.mouse_events or s.input_flags
         ]
         if counted:
+            # Input flags derive from the activity: with it off, they go too.
             changes["slots"] = [
-                s.model_copy(update={"active_seconds": 0, "keyboard_events": 0, "mouse_events": 0})
+                s.model_copy(
+                    update={
+                        "active_seconds": 0,
+                        "keyboard_events": 0,
+                        "mouse_events": 0,
+                        "input_flags": None,
+                    }
+                )
                 for s in batch.slots
             ]
             notes.append(

@@ -39,6 +39,7 @@ SLOT_COLUMNS: Columns = (
     ("active_seconds", "integer"),
     ("keyboard_events", "integer"),
     ("mouse_events", "integer"),
+    ("input_flags", "jsonb"),
 )
 SPAN_COLUMNS: Columns = (
     ("id", "uuid"),
@@ -59,6 +60,7 @@ SCREENSHOT_COLUMNS: Columns = (
     ("height", "integer"),
     ("blurred", "boolean"),
     ("skipped_reason", "text"),
+    ("same_as_previous", "boolean"),
 )
 ENTRY_ROLLUP_COLUMNS: Columns = (
     ("time_entry_id", "uuid"),
@@ -189,6 +191,7 @@ def screenshot_rows(a: Adapters, batch: UploadBatch) -> list[tuple[Any, ...]]:
             s.height,
             s.blurred,
             s.skipped_reason or "",
+            s.same_as_previous,
         )
         for s in batch.screenshots
     ]

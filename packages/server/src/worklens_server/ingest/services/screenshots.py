@@ -103,6 +103,7 @@ def store_screenshot(
                     width=record.width,
                     height=record.height,
                     blurred=record.blurred,
+                    same_as_previous=record.same_as_previous,
                 )
         except IntegrityError:
             pass  # the same record arrived concurrently (batch or upload); it is there now

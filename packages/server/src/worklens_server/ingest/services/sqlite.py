@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import functools
+import json
 import os
 import sqlite3
 import threading
@@ -129,8 +130,15 @@ def _slot_values(slots: Sequence[ActivitySlot]) -> list[Any]:
             s.active_seconds,
             s.keyboard_events,
             s.mouse_events,
+            _flags_json(s),
         )
     return values
+
+
+def _flags_json(slot: ActivitySlot) -> str | None:
+    if slot.input_flags is None:
+        return None
+    return json.dumps([flag.model_dump(mode="json") for flag in slot.input_flags])
 
 
 def _span_values(spans: Sequence[AppSpan]) -> list[Any]:
